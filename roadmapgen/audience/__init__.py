@@ -1,0 +1,1 @@
+"""Audience stage: the validated corpus -> what one site may show."""

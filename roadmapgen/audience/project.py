@@ -1,0 +1,174 @@
+"""Audience stage: Corpus + audience -> the site's views; the audience wall.
+
+The public projection starts from nothing and copies in what :mod:`views` allows:
+public documents only, their public fields only, references only through public
+fields and only to public documents. Sort orders and aggregates use public fields
+alone, so editing anything internal cannot move a byte of the public site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from roadmapgen.audience import views as v
+from roadmapgen.config import SiteConfig
+from roadmapgen.errors import ContentError, warning
+from roadmapgen.load.layout import KINDS, document_key, kind_of_content_path
+from roadmapgen.markdown.body import BodyLink
+from roadmapgen.markdown.placeholders import ROOT, resolve_links
+from roadmapgen.model.document import Document
+from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
+from roadmapgen.model.graph import Corpus
+
+
+class Audience(str, Enum):
+    INTERNAL = "internal"
+    PUBLIC = "public"
+
+
+PUBLIC_REFERENCE_FIELDS = frozenset({"objective", "personas", "ships"})
+"""Front-matter references the public site may follow (all of them public fields)."""
+ALL_REFERENCE_FIELDS = frozenset({"objective", "personas", "stories", "ships", "persona", "items"})
+
+_URL_PREFIX = {"objective": "objectives/", "persona": "personas/", "item": "roadmap/", "release": "releases/", "feedback": "feedback/"}
+
+
+def page_path(doc: Document) -> str:
+    """Where a document is shown, relative to the site root ('' is the home page)."""
+    if doc.kind == "vision":
+        return ""
+    if doc.kind == "metric":
+        return f"metrics/#{doc.slug}"
+    return f"{_URL_PREFIX[doc.kind]}{doc.slug}/"
+
+
+def release_order(doc: Document) -> tuple[dt.date, tuple[tuple[int, str], ...]]:
+    """Sort key of releases, oldest first: date, then version compared number by number."""
+    fields = doc.fields
+    assert isinstance(fields, Release)
+    parts = tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"(\d+)", fields.version) if p)
+    return fields.date, parts
+
+
+@dataclass(frozen=True, slots=True)
+class Projector:
+    """Projects single documents for one audience; the unit incremental rebuilds reuse."""
+
+    corpus: Corpus
+    config: SiteConfig
+    audience: Audience
+    today: dt.date
+
+    @property
+    def internal(self) -> bool:
+        return self.audience is Audience.INTERNAL
+
+    def shows(self, doc: Document) -> bool:
+        return self.internal or (doc.is_public and doc.kind != "feedback")
+
+    def reference_fields(self) -> frozenset[str]:
+        return ALL_REFERENCE_FIELDS if self.internal else PUBLIC_REFERENCE_FIELDS
+
+    def visible(self, key: str) -> Document | None:
+        doc = self.corpus.documents.get(key)
+        return doc if doc is not None and self.shows(doc) else None
+
+    def ref(self, key: str) -> v.PageRef | None:
+        doc = self.visible(key)
+        return None if doc is None else v.PageRef(slug=doc.slug, title=title_of(doc), url=ROOT + page_path(doc))
+
+    def refs(self, keys: Iterable[str]) -> tuple[v.PageRef, ...]:
+        return tuple(ref for ref in map(self.ref, dict.fromkeys(keys)) if ref is not None)
+
+    def referring(self, doc: Document, kind: str, *fields: str) -> tuple[Document, ...]:
+        allowed = self.reference_fields().intersection(fields)
+        return tuple(d for d in self.corpus.referring(doc.key, kind, allowed) if self.shows(d))
+
+    def body(self, doc: Document) -> tuple[Markup, list[ContentError]]:
+        if doc.body is None:
+            return Markup(""), []
+        html = doc.body.internal_html if self.internal else doc.body.public_html
+        problems: list[ContentError] = []
+
+        def page_of(link: BodyLink) -> str | None:
+            target = self.visible(document_key(link.target))
+            if target is None:
+                if not link.internal:
+                    problems.append(self._hidden_link(doc, link))
+                return None
+            return page_path(target)
+
+        return Markup(resolve_links(html, doc.body.links, page_of)), problems
+
+    def _hidden_link(self, doc: Document, link: BodyLink) -> ContentError:
+        kind = kind_of_content_path(link.target)
+        label = kind.label if kind else "document"
+        return warning(doc.path, link.line, link.column, f"link to internal {label} '{link.target}' is shown as plain text on the public site")
+
+    def card(self, doc: Document) -> v.ItemCard:
+        f = doc.fields
+        assert isinstance(f, RoadmapItem)
+        common = dict(slug=doc.slug, url=ROOT + page_path(doc), title=f.title, status=f.status,
+                      horizon=f.horizon, summary=f.summary, target=f.target, tags=f.tags)
+        if not self.internal:
+            return v.ItemCard(**common)
+        return v.InternalItemCard(**common, visibility=f.visibility, owner=f.owner, score=f.rice.score if f.rice else None)
+
+    def cards(self, docs: Iterable[Document]) -> tuple[v.ItemCard, ...]:
+        return tuple(self.card(doc) for doc in sorted(docs, key=item_order))
+
+    def feedback_refs(self, doc: Document, field: str) -> tuple[v.FeedbackRef, ...]:
+        entries = sorted(self.referring(doc, "feedback", field), key=lambda d: (d.fields.date, d.slug), reverse=True)  # type: ignore[attr-defined]
+        return tuple(feedback_ref(entry) for entry in entries)
+
+
+def title_of(doc: Document) -> str:
+    f: Any = doc.fields
+    if isinstance(f, Persona):
+        return f.name
+    if isinstance(f, Release):
+        return f"{f.version}: {f.title}" if f.title else f.version
+    if isinstance(f, Metric):
+        return f.name
+    if isinstance(f, Feedback):
+        return f.customer or f"{f.source.capitalize()} feedback, {f.date.isoformat()}"
+    return str(f.title)
+
+
+def item_order(doc: Document) -> tuple[str, str, str]:
+    """Items by target (undated last), then title; public fields only."""
+    f = doc.fields
+    assert isinstance(f, RoadmapItem)
+    return (f.target or "9999", f.title.lower(), doc.slug)
+
+
+def feedback_ref(doc: Document) -> v.FeedbackRef:
+    f = doc.fields
+    assert isinstance(f, Feedback)
+    return v.FeedbackRef(slug=doc.slug, url=ROOT + page_path(doc), date=f.date, source=f.source,
+                         sentiment=f.sentiment, customer=f.customer, quote=f.quote)
+
+
+def extra_rows(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """Free-form ``extra`` data as (key, text) rows for the internal site."""
+    if not extra:
+        return ()
+    return tuple((key, value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str, ensure_ascii=False))
+                 for key, value in sorted(extra.items()))
+
+
+def avatar_url(persona: Persona) -> str | None:
+    return ROOT + quote(persona.avatar) if persona.avatar else None
+
+
+def kind_label(kind: str) -> str:
+    return KINDS[kind].label

@@ -1,0 +1,269 @@
+"""What templates may see: the allow-list of the audience wall, written as types.
+
+The public classes hold exactly the fields content format §3 marks public; the
+``Internal*`` subclasses add what only the internal site shows. Templates and the page
+plan receive only these objects, never a :class:`~roadmapgen.model.document.Document`,
+so a field added to the model stays internal until someone adds it here. On the public
+site a template that asks for an internal field fails (StrictUndefined) instead of
+printing it.
+
+URLs are site-relative and start with the ROOT marker (see
+:mod:`roadmapgen.markdown.placeholders`); ``body`` is HTML for this audience.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageRef:
+    """Another page this one points to: its title and URL, nothing more."""
+
+    slug: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemCard:
+    """A roadmap item as lists show it (board cards, persona and release pages)."""
+
+    slug: str
+    url: str
+    title: str
+    status: str
+    horizon: str | None
+    summary: str | None
+    target: str | None
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InternalItemCard(ItemCard):
+    visibility: str
+    owner: str | None
+    score: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VisionView:
+    title: str
+    statement: str
+    body: Markup
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InternalVisionView(VisionView):
+    visibility: str
+    extra: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ObjectiveView:
+    slug: str
+    url: str
+    title: str
+    summary: str | None
+    body: Markup
+    items: tuple[ItemCard, ...]
+    """Items serving this objective."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InternalObjectiveView(ObjectiveView):
+    key_results: tuple[str, ...]
+    owner: str | None
+    visibility: str
+    extra: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonaView:
+    slug: str
+    url: str
+    name: str
+    role: str
+    avatar: str | None
+    """URL of the avatar image."""
+    segment: str | None
+    quote: str | None
+    goals: tuple[str, ...]
+    pain_points: tuple[str, ...]
+    motivations: tuple[str, ...]
+    body: Markup
+    items: tuple[ItemCard, ...]
+    """Items built for this persona."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedbackRef:
+    slug: str
+    url: str
+    date: dt.date
+    source: str
+    sentiment: str | None
+    customer: str | None
+    quote: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InternalPersonaView(PersonaView):
+    channels: tuple[str, ...]
+    visibility: str
+    feedback: tuple[FeedbackRef, ...]
+    extra: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReleaseRef:
+    slug: str
+    url: str
+    version: str
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemView(ItemCard):
+    objective: PageRef | None
+    personas: tuple[PageRef, ...]
+    body: Markup
+    shipped_in: tuple[ReleaseRef, ...]
+    """Releases that ship this item, newest first."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiceView:
+    reach: int
+    impact: float
+    confidence: float
+    effort: float
+    score: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryView:
+    persona: PageRef
+    want: str
+    so_that: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InternalItemView(ItemView):
+    visibility: str
+    owner: str | None
+    rice: RiceView | None
+    stories: tuple[StoryView, ...]
+    feedback: tuple[FeedbackRef, ...]
+    """Customer evidence naming this item, newest first."""
+    last_changed: dt.date
+    stale: bool
+    extra: tuple[tuple[str, str], ...]
+
+    @property
+    def score(self) -> float | None:
+        """The RICE score, as on :class:`InternalItemCard`."""
+        return self.rice.score if self.rice else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReleaseView:
+    slug: str
+    url: str
+    version: str
+    date: dt.date
+    title: str | None
+    summary: str | None
+    ships: tuple[ItemCard, ...]
+    body: Markup
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InternalReleaseView(ReleaseView):
+    visibility: str
+    extra: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetricPointView:
+    date: dt.date
+    value: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetricView:
+    slug: str
+    url: str
+    name: str
+    kind: str
+    unit: str | None
+    points: tuple[MetricPointView, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InternalMetricView(MetricView):
+    target: float | None
+    visibility: str
+    extra: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeedbackView:
+    """Internal only; there is no public counterpart."""
+
+    slug: str
+    url: str
+    date: dt.date
+    source: str
+    customer: str | None
+    persona: PageRef | None
+    items: tuple[ItemCard, ...]
+    sentiment: str | None
+    quote: str | None
+    body: Markup
+    extra: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteInfo:
+    product: str
+    tagline: str | None
+    language: str
+    audience: str
+    """'public' or 'internal'; for the banner and labels, never to hide data."""
+    base_url: str | None
+    """Absolute URL of this site, if known."""
+
+    @property
+    def is_internal(self) -> bool:
+        return self.audience == "internal"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublicSite:
+    info: SiteInfo
+    vision: VisionView | None
+    objectives: tuple[ObjectiveView, ...]
+    personas: tuple[PersonaView, ...]
+    items: tuple[ItemView, ...]
+    releases: tuple[ReleaseView, ...]
+    """Newest first."""
+    metrics: tuple[MetricView, ...]
+    assets: tuple[str, ...]
+    """Files under assets/ this site copies."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResearchGoal:
+    interviews_per_quarter: int | None
+    today: dt.date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InternalSite(PublicSite):
+    feedback: tuple[FeedbackView, ...]
+    """Newest first."""
+    research: ResearchGoal

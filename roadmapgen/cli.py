@@ -1,0 +1,192 @@
+"""The command line: the only module that prints, reads the environment or exits.
+
+Exit codes: 0 success, 1 the content has errors (nothing written), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from roadmapgen import __version__
+from roadmapgen.build import BuildOptions, BuildResult, audiences_for, build, check
+from roadmapgen.errors import Report, UsageError
+from roadmapgen.project import find_project
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+Build an internal and a public roadmap site from Markdown and YAML in git.
+
+The internal site shows everything: evidence, RICE priorities, owners, stories and
+metrics. The public site shows only what is marked 'visibility: public'."""
+
+EPILOG = """\
+PROJECT is the folder holding roadmapgen.yaml, or any folder inside it.
+Exit codes: 0 success, 1 the content has errors (nothing is written), 2 usage error.
+Content errors are printed as PATH:LINE:COL: error: MESSAGE."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except UsageError as exc:
+        print(f"roadmapgen: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="roadmapgen", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"roadmapgen {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    _add_build(commands)
+    _add_check(commands)
+    _add_schema(commands)
+    return parser
+
+
+def _project_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument("project", nargs="?", default=".", metavar="PROJECT",
+                         help="the project folder or a folder inside it (default: the current folder)")
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    command = commands.add_parser("build", help="build the internal and public sites",
+                                  description="Build the sites into <output_dir>/internal and <output_dir>/public.")
+    _project_argument(command)
+    command.add_argument("--out", metavar="DIR", type=Path, help="write here instead of the config's output_dir")
+    command.add_argument("--audience", choices=("all", "public", "internal"), default="all",
+                         help="which site to build (default: all)")
+    command.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    command.set_defaults(run=run_build)
+
+
+def _add_check(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    command = commands.add_parser("check", help="report every problem in the content; writes nothing",
+                                  description="Check the whole project and report every problem. Writes nothing.")
+    _project_argument(command)
+    command.add_argument("--format", choices=("text", "json", "github"), default="text",
+                         help="text (PATH:LINE:COL: ...), json, or github (workflow annotations)")
+    command.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    command.set_defaults(run=run_check)
+
+
+def _add_schema(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from roadmapgen.schema import SCHEMA_TYPES
+
+    command = commands.add_parser(
+        "schema", help="print the JSON Schema of a front-matter type",
+        description="Print the JSON Schema of a document type (all types when none is given), "
+                    "for editors using yaml-language-server.",
+    )
+    command.add_argument("type", nargs="?", choices=SCHEMA_TYPES, metavar="TYPE",
+                         help=", ".join(SCHEMA_TYPES))
+    command.set_defaults(run=run_schema)
+
+
+def source_date() -> dt.date | None:
+    """The date from SOURCE_DATE_EPOCH, the reproducible-builds clock."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {value!r}") from None
+
+
+def run_build(args: argparse.Namespace) -> int:
+    project = find_project(Path(args.project))
+    options = BuildOptions(audiences=tuple(audiences_for(args.audience)), output_dir=args.out,
+                           strict=args.strict, source_date=source_date())
+    result = build(project, options)
+    print_problems(result.report, sys.stderr)
+    if not result.ok:
+        print(f"Build failed: {_count(result.report)}; nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT
+    print(summary(result, project))
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    project = find_project(Path(args.project))
+    report = check(project, BuildOptions(strict=args.strict, source_date=source_date()))
+    FORMATS[args.format](report, sys.stdout, project)
+    return EXIT_CONTENT if report.failed else EXIT_OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from roadmapgen.schema import schema_for
+
+    print(json.dumps(schema_for(args.type), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def print_problems(report: Report, out: TextIO, project: Path | None = None) -> None:
+    for problem in report:
+        print(problem.format(), file=out)
+
+
+def print_check_text(report: Report, out: TextIO, project: Path) -> None:
+    print_problems(report, out)
+    print(f"{_count(report)}." if report.problems else "No problems found.", file=out)
+
+
+def print_json(report: Report, out: TextIO, project: Path) -> None:
+    problems = [
+        {"path": p.path, "line": p.line, "column": p.column, "severity": p.severity.value, "message": p.message}
+        for p in report
+    ]
+    data = {"errors": len(report.errors), "warnings": len(report.warnings), "problems": problems}
+    print(json.dumps(data, indent=2, ensure_ascii=False), file=out)
+
+
+def print_github(report: Report, out: TextIO, project: Path) -> None:
+    """GitHub workflow annotations; paths relative to the current folder (the workspace)."""
+    for problem in report:
+        path = os.path.relpath(project / problem.path)
+        properties = f"file={_gh(path, True)},line={problem.line},col={problem.column}"
+        print(f"::{problem.severity.value} {properties}::{_gh(problem.message)}", file=out)
+
+
+def _gh(text: str, property_value: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+
+FORMATS: dict[str, Callable[[Report, TextIO, Path], None]] = {
+    "text": print_check_text, "json": print_json, "github": print_github,
+}
+
+
+def _count(report: Report) -> str:
+    errors, warnings = len(report.errors), len(report.warnings)
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def summary(result: BuildResult, project: Path) -> str:
+    """A one-screen table of what was built, like Hugo's."""
+    audiences = list(result.sites)
+    rows = [("Pages", "pages"), ("Feeds and data files", "files"), ("Assets", "assets")]
+    header = "                      " + "".join(f"| {a.value.upper():>9} " for a in audiences)
+    lines = [header, "-" * 22 + "+-----------" * len(audiences)]
+    for label, attr in rows:
+        lines.append(f" {label:<21}" + "".join(f"| {getattr(result.sites[a], attr):>9} " for a in audiences))
+    where = os.path.relpath(result.output_dir) if result.output_dir else "?"
+    lines.append("")
+    lines.append(f"Warnings: {len(result.report.warnings)}")
+    lines.append(f"Built in {result.seconds * 1000:.0f} ms into {where}/")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Markdown stage: a document body -> HTML for each audience, parsed once."""

@@ -1,0 +1,78 @@
+"""What parsing a Markdown body produces, and the scratch state the rules share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from roadmapgen.errors import ContentError, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class BodyLink:
+    """A Markdown link to another content document, e.g. ``[Priya](../personas/priya.md)``."""
+
+    target: str
+    """Content path of the linked file, e.g. 'personas/priya.md'."""
+    fragment: str
+    """'#section' or ''."""
+    title: str
+    line: int
+    column: int
+    internal: bool
+    """True if the link sits inside a '::: internal' block."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssetUse:
+    """A body's use of a file under assets/ (an image or a download)."""
+
+    path: str
+    line: int
+    column: int
+    internal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A parsed body: HTML for each audience, with links still to be resolved.
+
+    In-site URLs start with :data:`roadmapgen.markdown.placeholders.ROOT`; links to
+    documents are placeholders that :func:`~roadmapgen.markdown.placeholders.resolve_links`
+    turns into anchors or plain text once the audience's pages are known.
+    """
+
+    internal_html: str
+    public_html: str
+    """The same string as ``internal_html`` when the body has no internal block."""
+    links: tuple[BodyLink, ...]
+    assets: tuple[AssetUse, ...]
+
+
+@dataclass
+class ParseState:
+    """Per-parse scratch space the rules write to (kept in markdown-it's ``env``)."""
+
+    content_dir: str
+    """Folder of the document inside the content folder, e.g. 'roadmap'."""
+    first_line: int
+    """Line of the file where the body starts; token lines are counted from it."""
+    links: list[BodyLink] = field(default_factory=list)
+    assets: list[AssetUse] = field(default_factory=list)
+    problems: list[tuple[int, int, str, Severity]] = field(default_factory=list)
+    """(file line, column, message, severity)."""
+
+    def line(self, body_line: int) -> int:
+        """The file line of a 0-based body line (markdown-it's ``token.map``)."""
+        return self.first_line + body_line
+
+    def error(self, body_line: int, column: int, message: str) -> None:
+        self.problems.append((self.line(body_line), column, message, Severity.ERROR))
+
+    def warn(self, body_line: int, column: int, message: str) -> None:
+        self.problems.append((self.line(body_line), column, message, Severity.WARNING))
+
+    def located(self, path: str) -> list[ContentError]:
+        return [ContentError(path, line, column, message, severity) for line, column, message, severity in self.problems]
+
+
+STATE_KEY = "roadmapgen"

@@ -1,0 +1,110 @@
+"""Core rule: relative links and images name content files; record them, check their shape.
+
+``[Priya](../personas/priya.md)`` becomes a link placeholder that each audience resolves
+(the target may be internal); ``![shot](../assets/a.png)`` points at the copied asset.
+Whether the target exists is checked later, when all documents are known.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote, unquote, urlsplit
+
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from roadmapgen.load.layout import ASSETS, kind_of_content_path
+from roadmapgen.markdown.body import STATE_KEY, AssetUse, BodyLink, ParseState
+from roadmapgen.markdown.placeholders import ROOT
+from roadmapgen.markdown.rules.internal_blocks import INTERNAL
+
+DOC_LINK = "doc_link"
+"""``token.meta`` key: index into the body's links, on a link_open and its link_close."""
+
+
+def record_content_links(state: StateCore) -> None:
+    parse: ParseState = state.env[STATE_KEY]
+    lines = state.src.split("\n")
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        where = _Where(block, lines)
+        children = block.children
+        for index, child in enumerate(children):
+            if child.type == "link_open":
+                _link(parse, child, _closing(children, index), where, block.meta.get(INTERNAL, False))
+            elif child.type == "image":
+                _image(parse, child, where, block.meta.get(INTERNAL, False))
+
+
+class _Where:
+    """Finds the line and column of a URL inside an inline block's source lines."""
+
+    def __init__(self, block: Token, lines: list[str]) -> None:
+        self.first, self.last = block.map or (0, 1)
+        self.lines = lines
+
+    def find(self, url: str) -> tuple[int, int]:
+        for candidate in (url, unquote(url)):
+            for line_no in range(self.first, min(self.last, len(self.lines))):
+                column = self.lines[line_no].find(candidate)
+                if column >= 0:
+                    return line_no, column + 1
+        return self.first, 1
+
+
+def _relative_target(parse: ParseState, url: str, line: int, column: int) -> tuple[str, str] | None:
+    """('personas/priya.md', '#goals') for a relative URL; None for others or on error."""
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not parts.path:
+        return None
+    if parts.query:
+        parse.error(line, column, f"links to content files cannot have a query ('?{parts.query}')")
+        return None
+    target = posixpath.normpath(posixpath.join(parse.content_dir, unquote(parts.path)))
+    if target == ".." or target.startswith("../") or target == ".":
+        parse.error(line, column, f"link '{unquote(url)}' leads outside the content folder")
+        return None
+    return target, f"#{parts.fragment}" if parts.fragment else ""
+
+
+def _link(parse: ParseState, token: Token, closing: Token | None, where: _Where, internal: bool) -> None:
+    url = str(token.attrGet("href") or "")
+    line, column = where.find(url)
+    found = _relative_target(parse, url, line, column)
+    if found is None:
+        return
+    target, fragment = found
+    if kind_of_content_path(target) is not None:
+        token.meta[DOC_LINK] = len(parse.links)
+        if closing is not None:
+            closing.meta[DOC_LINK] = len(parse.links)
+        title = str(token.attrGet("title") or "")
+        parse.links.append(BodyLink(target, fragment, title, parse.line(line), column, internal))
+    elif target.startswith(f"{ASSETS}/"):
+        parse.assets.append(AssetUse(target, parse.line(line), column, internal))
+        token.attrSet("href", ROOT + quote(target) + fragment)
+    else:
+        parse.error(line, column, f"link '{unquote(url)}' names neither a content document nor a file under assets/")
+
+
+def _image(parse: ParseState, token: Token, where: _Where, internal: bool) -> None:
+    url = str(token.attrGet("src") or "")
+    line, column = where.find(url)
+    found = _relative_target(parse, url, line, column)
+    if found is None:
+        return
+    target, _fragment = found
+    if not target.startswith(f"{ASSETS}/"):
+        parse.error(line, column, f"image '{unquote(url)}' must be a file under assets/")
+        return
+    parse.assets.append(AssetUse(target, parse.line(line), column, internal))
+    token.attrSet("src", ROOT + quote(target))
+
+
+def _closing(children: list[Token], start: int) -> Token | None:
+    """The link_close of the link_open at ``start`` (links cannot nest in CommonMark)."""
+    for child in children[start + 1 :]:
+        if child.type == "link_close":
+            return child
+    return None

@@ -1,0 +1,51 @@
+"""Core rule: give every heading an id, so readers can link to a section.
+
+Written here rather than with mdit-py-plugins' anchors plugin because ids must not
+depend on internal text: headings outside ``::: internal`` blocks are numbered first,
+so adding an internal heading never renames a public anchor.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from roadmapgen.markdown.rules.internal_blocks import INTERNAL
+
+_NOT_WORD = re.compile(r"[^\w\- ]+")
+_SPACES = re.compile(r"[\s-]+")
+# The theme's own element ids start with "rg-"; headings must not shadow them.
+_RESERVED_PREFIX = "rg-"
+
+
+def assign_heading_ids(state: StateCore) -> None:
+    tokens = state.tokens
+    headings = [(i, tokens[i + 1]) for i, token in enumerate(tokens) if token.type == "heading_open"]
+    taken: set[str] = set()
+    for internal_pass in (False, True):
+        for index, inline in headings:
+            heading = tokens[index]
+            if bool(heading.meta.get(INTERNAL)) is internal_pass:
+                heading.attrSet("id", _unique(slugify(_text(inline)), taken))
+
+
+def slugify(text: str) -> str:
+    slug = _SPACES.sub("-", _NOT_WORD.sub("", text.lower()).strip()).strip("-")
+    if slug.startswith(_RESERVED_PREFIX):
+        slug = "h-" + slug
+    return slug or "section"
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    candidate, number = slug, 1
+    while candidate in taken:
+        candidate = f"{slug}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _text(inline: Token) -> str:
+    return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))

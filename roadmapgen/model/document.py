@@ -1,0 +1,63 @@
+"""A validated document: its source file, typed front matter, positions and parsed body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from roadmapgen.load.layout import SourceFile
+from roadmapgen.load.yamlsafe import KeyPath, Place
+from roadmapgen.markdown.body import Body
+from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
+from roadmapgen.model.fields import FrontMatter
+
+MODELS: Mapping[str, type[FrontMatter]] = {
+    "vision": Vision,
+    "objective": Objective,
+    "persona": Persona,
+    "item": RoadmapItem,
+    "release": Release,
+    "feedback": Feedback,
+    "metric": Metric,
+}
+
+F = TypeVar("F", bound=FrontMatter, covariant=True)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Document(Generic[F]):
+    source: SourceFile
+    fields: F
+    places: Mapping[KeyPath, Place]
+    body: Body | None
+    digest: str
+    """Hash of the file's bytes and path: what caches and incremental rebuilds key on."""
+
+    @property
+    def key(self) -> str:
+        return self.source.key
+
+    @property
+    def kind(self) -> str:
+        return self.source.kind
+
+    @property
+    def slug(self) -> str:
+        return self.source.slug
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def is_public(self) -> bool:
+        return getattr(self.fields, "visibility", "internal") == "public"
+
+    def value_place(self, *key_path: str | int) -> tuple[int, int]:
+        """Line and column of the value at ``key_path`` (or of the nearest enclosing key)."""
+        for end in range(len(key_path), -1, -1):
+            place = self.places.get(key_path[:end])
+            if place is not None:
+                return place.value_line, place.value_column
+        return 1, 1

@@ -1,0 +1,229 @@
+"""The front matter of each document type (content format §3), as strict pydantic models.
+
+These classes are the single description of the format: validation, the typed model
+and ``roadmapgen schema`` all come from them. They say nothing about what the public
+site may show; that allow-list lives in :mod:`roadmapgen.audience.views`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from roadmapgen.model.fields import AssetPath, Day, Extra, FrontMatter, Seq, Slug, Target, Text, Visibility
+
+Status = Literal["planned", "in-progress", "beta", "shipped", "paused", "cancelled"]
+Horizon = Literal["now", "next", "later"]
+FeedbackSource = Literal["interview", "survey", "support", "sales", "review", "analytics", "other"]
+Sentiment = Literal["positive", "neutral", "negative"]
+MetricKind = Literal["nps", "csat", "ces", "kpi"]
+
+_DOCSTRINGS = ConfigDict(use_attribute_docstrings=True)
+
+
+def _never_public(value: str) -> str:
+    if value == "public":
+        raise PydanticCustomError("rg", "cannot be 'public': feedback is customer evidence and never published")
+    return value
+
+
+FeedbackVisibility = Annotated[Visibility, AfterValidator(_never_public), WithJsonSchema({"const": "internal"})]
+
+
+class Vision(FrontMatter):
+    """content/vision.md: the product vision and strategy."""
+
+    model_config = _DOCSTRINGS
+    title: Text
+    """Heading of the vision."""
+    statement: Text
+    """The one-sentence vision."""
+    visibility: Visibility = "internal"
+    """'public' to show the vision on the public site; internal otherwise."""
+    extra: Extra | None = None
+    """Free-form data for the team; never public."""
+
+
+class Objective(FrontMatter):
+    """content/objectives/<slug>.md: a strategic objective with key results."""
+
+    model_config = _DOCSTRINGS
+    title: Text
+    """Name of the objective."""
+    summary: Text | None = None
+    """One line on what the objective means for customers."""
+    key_results: Seq[Text] = ()
+    """Measurable results that tell the objective is met (internal)."""
+    owner: Text | None = None
+    """Who is accountable (internal)."""
+    visibility: Visibility = "internal"
+    """'public' to show the objective on the public site; internal otherwise."""
+    extra: Extra | None = None
+    """Free-form data for the team; never public."""
+
+
+class Persona(FrontMatter):
+    """content/personas/<slug>.md: a customer persona grounded in research."""
+
+    model_config = _DOCSTRINGS
+    name: Text
+    """The persona's name, e.g. 'Priya, the IT admin'."""
+    role: Text
+    """Job or role."""
+    avatar: AssetPath | None = None
+    """Picture under assets/, e.g. assets/avatars/priya.png."""
+    segment: Text | None = None
+    """Customer segment the persona belongs to."""
+    quote: Text | None = None
+    """A line in the persona's own words."""
+    goals: Seq[Text] = ()
+    """What the persona wants to achieve."""
+    pain_points: Seq[Text] = ()
+    """What gets in the persona's way."""
+    motivations: Seq[Text] = ()
+    """Why the persona cares."""
+    channels: Seq[Text] = ()
+    """Where the team reaches this persona (internal)."""
+    visibility: Visibility = "internal"
+    """'public' to show the persona on the public site; internal otherwise."""
+    extra: Extra | None = None
+    """Free-form data for the team; never public."""
+
+
+class Rice(FrontMatter):
+    """RICE prioritisation inputs; score = reach x impact x confidence / effort."""
+
+    model_config = _DOCSTRINGS
+    reach: Annotated[int, Field(ge=0)]
+    """Customers or events affected per period."""
+    impact: Literal[0.25, 0.5, 1, 2, 3]
+    """0.25 minimal, 0.5 low, 1 medium, 2 high, 3 massive."""
+    confidence: Annotated[float, Field(ge=0, le=1)]
+    """How sure the team is of the estimates, from 0 to 1."""
+    effort: Annotated[float, Field(gt=0)]
+    """Person-months of work."""
+
+    @property
+    def score(self) -> float:
+        return self.reach * self.impact * self.confidence / self.effort
+
+
+class Story(FrontMatter):
+    """A user story: as <persona>, I want <want>, so that <so_that>."""
+
+    model_config = _DOCSTRINGS
+    persona: Slug
+    """Slug of the persona telling the story."""
+    want: Text
+    """What they want."""
+    so_that: Text | None = None
+    """Why they want it."""
+
+
+class RoadmapItem(FrontMatter):
+    """content/roadmap/<slug>.md: an initiative or feature on the roadmap."""
+
+    model_config = _DOCSTRINGS
+    HORIZON_OPTIONAL: ClassVar[frozenset[str]] = frozenset({"shipped", "cancelled"})
+    title: Text
+    """Name of the item as customers would say it."""
+    status: Status
+    """planned, in-progress, beta, shipped, paused or cancelled."""
+    horizon: Horizon | None = None
+    """now, next or later; required unless the status is shipped or cancelled."""
+    summary: Text | None = None
+    """One line on what changes for customers."""
+    target: Target | None = None
+    """Expected date: 2026-Q3, 2026-09 or 2026-09-30."""
+    objective: Slug | None = None
+    """Slug of the objective this item serves."""
+    personas: Seq[Slug] = ()
+    """Slugs of the personas this item is for."""
+    tags: Seq[Text] = ()
+    """Free labels."""
+    owner: Text | None = None
+    """Who drives the item (internal)."""
+    rice: Rice | None = None
+    """RICE prioritisation (internal)."""
+    stories: Seq[Story] = ()
+    """User stories (internal)."""
+    visibility: Visibility = "internal"
+    """'public' to show the item on the public roadmap; internal otherwise."""
+    extra: Extra | None = None
+    """Free-form data for the team; never public."""
+
+
+class Release(FrontMatter):
+    """content/releases/<version>.md: release notes."""
+
+    model_config = _DOCSTRINGS
+    version: Text
+    """The version; must equal the file name without '.md'."""
+    date: Day
+    """Release date, YYYY-MM-DD."""
+    title: Text | None = None
+    """Headline of the release."""
+    summary: Text | None = None
+    """One line on what the release brings."""
+    ships: Seq[Slug] = ()
+    """Slugs of the roadmap items this release ships."""
+    visibility: Visibility = "internal"
+    """'public' to publish the release notes; internal otherwise."""
+    extra: Extra | None = None
+    """Free-form data for the team; never public."""
+
+
+class Feedback(FrontMatter):
+    """content/feedback/<slug>.md: customer evidence; never public."""
+
+    model_config = _DOCSTRINGS
+    date: Day
+    """When the feedback was given, YYYY-MM-DD."""
+    source: FeedbackSource
+    """interview, survey, support, sales, review, analytics or other."""
+    customer: Text | None = None
+    """Who gave it."""
+    persona: Slug | None = None
+    """Slug of the persona the customer fits."""
+    items: Seq[Slug] = ()
+    """Slugs of the roadmap items this feedback is evidence for."""
+    sentiment: Sentiment | None = None
+    """positive, neutral or negative."""
+    quote: Text | None = None
+    """The customer's words."""
+    visibility: FeedbackVisibility = "internal"
+    """Feedback is always internal."""
+    extra: Extra | None = None
+    """Free-form data for the team."""
+
+
+class MetricPoint(FrontMatter):
+    """One measurement."""
+
+    model_config = _DOCSTRINGS
+    date: Day
+    """Day of the measurement, YYYY-MM-DD."""
+    value: float
+    """The measured value."""
+
+
+class Metric(FrontMatter):
+    """content/metrics/<slug>.yaml: a customer metric over time."""
+
+    model_config = _DOCSTRINGS
+    name: Text
+    """Name shown with the chart."""
+    kind: MetricKind
+    """nps, csat, ces or kpi."""
+    unit: Text | None = None
+    """Unit of the values, e.g. '%' or 'min'."""
+    target: float | None = None
+    """The team's goal for this metric (internal)."""
+    points: Annotated[Seq[MetricPoint], Field(min_length=1)]
+    """Measurements: a list of {date, value}."""
+    visibility: Visibility = "internal"
+    """'public' to chart the metric on the public site; internal otherwise."""
+    extra: Extra | None = None
+    """Free-form data for the team; never public."""

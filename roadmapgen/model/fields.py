@@ -1,0 +1,121 @@
+"""Field types shared by the front-matter models, each with its rule and its JSON Schema."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import posixpath
+import re
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from roadmapgen.validation import describe
+
+T = TypeVar("T")
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+VERSION_PATTERN = r"^[0-9A-Za-z](?:[0-9A-Za-z.+-]*[0-9A-Za-z+])?$"
+_SLUG = re.compile(SLUG_PATTERN)
+_TARGET = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2})|(\d{2})-(\d{2}))$")
+
+
+class FrontMatter(BaseModel):
+    """Base of every model read from YAML: strict types, unknown keys rejected, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def rule_error(sentence: str, value: object) -> PydanticCustomError:
+    """An error whose text follows the key name: "'target' must be ..., not 'soon'"."""
+    return PydanticCustomError("rg", sentence + ", not {got}", {"got": describe(value)})
+
+
+def _list_to_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+Text = Annotated[str, Field(min_length=1)]
+"""One line or paragraph of text; empty text is an error."""
+
+Seq = Annotated[tuple[T, ...], BeforeValidator(_list_to_tuple)]
+"""A YAML list, kept as an immutable tuple."""
+
+
+def _check_slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise rule_error("must be a slug: lowercase words joined by '-', like 'priya-sharma'", value)
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+"""The slug of another document: its file name without '.md'."""
+
+Visibility = Literal["public", "internal"]
+
+
+def _to_day(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise rule_error("must be a date like 2026-03-31 without a time", value)
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value) if len(value) == 10 else value
+        except ValueError:
+            raise rule_error("must be a real date like 2026-03-31", value) from None
+    return value
+
+
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_to_day),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-31"]}),
+]
+"""A calendar date, written YYYY-MM-DD."""
+
+
+def _to_target(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise rule_error("must be a quarter, month or day like 2026-Q3, 2026-09 or 2026-09-30", value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        match = _TARGET.match(value)
+        if match and _real_target(match):
+            return value
+    raise rule_error("must be a quarter, month or day like 2026-Q3, 2026-09 or 2026-09-30", value)
+
+
+def _real_target(match: re.Match[str]) -> bool:
+    year, _quarter, month, day_month, day = match.groups()
+    if month is not None:
+        return 1 <= int(month) <= 12
+    if day is not None:
+        month_no = int(day_month)
+        return 1 <= month_no <= 12 and 1 <= int(day) <= calendar.monthrange(int(year), month_no)[1]
+    return True
+
+
+Target = Annotated[
+    str,
+    BeforeValidator(_to_target),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(Q[1-4]|\d{2}|\d{2}-\d{2})$", "examples": ["2026-Q3"]}),
+]
+"""When an item is expected: a quarter (2026-Q3), a month (2026-09) or a day (2026-09-30)."""
+
+
+def _check_asset_path(value: str) -> str:
+    if "://" in value or value.startswith(("/", "\\")) or "\\" in value:
+        raise rule_error("must be a file path under assets/, like assets/avatars/priya.png", value)
+    if not value.startswith("assets/"):
+        raise rule_error("must be a file path under assets/, like assets/avatars/priya.png", value)
+    if not posixpath.normpath(value).startswith("assets/") or "/../" in f"/{value}/":
+        raise rule_error("must stay inside assets/ ('..' is not allowed)", value)
+    return value
+
+
+AssetPath = Annotated[str, AfterValidator(_check_asset_path)]
+"""A file under content/assets/, written relative to the content folder."""
+
+Extra = dict[str, Any]
+"""Free-form data for the team's own use; never shown on the public site."""

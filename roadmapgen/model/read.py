@@ -1,0 +1,70 @@
+"""Read stage: one content file -> a validated :class:`Document`, or its problems.
+
+A pure function of the file's bytes and path, so results can be cached by content
+hash and computed in parallel; cross-document checks wait for :mod:`graph`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from roadmapgen.errors import ContentError
+from roadmapgen.load.frontmatter import decode, split_front_matter
+from roadmapgen.load.layout import SourceFile
+from roadmapgen.load.yamlsafe import YamlDocument, read_yaml
+from roadmapgen.markdown.body import Body
+from roadmapgen.markdown.parser import BodyParser
+from roadmapgen.model.document import MODELS, Document
+from roadmapgen.model.rules import document_rules
+from roadmapgen.validation import validate
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    document: Document | None
+    problems: tuple[ContentError, ...]
+
+
+def file_digest(source: SourceFile, data: bytes) -> str:
+    digest = hashlib.blake2b(source.path.encode(), digest_size=16)
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def read_document(source: SourceFile, parser: BodyParser) -> ReadResult:
+    try:
+        data = source.absolute.read_bytes()
+    except OSError as exc:
+        return ReadResult(None, (ContentError(source.path, 1, 1, f"cannot read file: {exc.strerror}"),))
+    if len(data) > MAX_FILE_BYTES:
+        return ReadResult(None, (ContentError(source.path, 1, 1, "file is larger than 4 MiB"),))
+    problems: list[ContentError] = []
+    try:
+        front_matter, body = _split(source, data, parser, problems)
+    except ContentError as error:
+        return ReadResult(None, (error, *problems))
+    fields, errors = validate(MODELS[source.kind], front_matter.data, front_matter.places, source.path)
+    problems.extend(errors)
+    if fields is None:
+        return ReadResult(None, tuple(problems))
+    document = Document(source, fields, front_matter.places, body, file_digest(source, data))
+    problems.extend(document_rules(document))
+    return ReadResult(document, tuple(problems))
+
+
+def _split(
+    source: SourceFile, data: bytes, parser: BodyParser, problems: list[ContentError]
+) -> tuple[YamlDocument, Body | None]:
+    text = decode(data, source.path)
+    if source.kind == "metric":
+        return read_yaml(text, source.path), None
+    split = split_front_matter(text, source.path)
+    body, body_problems = parser.parse(
+        split.body, path=source.path, content_path=source.content_path, first_line=split.body_line
+    )
+    problems.extend(body_problems)
+    return read_yaml(split.front_matter, source.path, split.front_matter_line), body

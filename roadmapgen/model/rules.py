@@ -1,0 +1,62 @@
+"""Rules within one document that involve more than one key (content format §3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from roadmapgen.errors import ContentError
+from roadmapgen.model.document import Document
+from roadmapgen.model.documents import Metric, Release, RoadmapItem
+
+
+def document_rules(document: Document) -> list[ContentError]:
+    check = _RULES.get(type(document.fields))
+    return check(document) if check else []
+
+
+def _release(document: Document) -> list[ContentError]:
+    fields = document.fields
+    assert isinstance(fields, Release)
+    if fields.version == document.slug:
+        return []
+    line, column = document.value_place("version")
+    return [
+        ContentError(
+            document.path, line, column,
+            f"version '{fields.version}' does not match the file name '{document.slug}.md'",
+        )
+    ]
+
+
+def _item(document: Document) -> list[ContentError]:
+    fields = document.fields
+    assert isinstance(fields, RoadmapItem)
+    if fields.horizon is not None or fields.status in RoadmapItem.HORIZON_OPTIONAL:
+        return []
+    line, column = document.value_place()
+    return [
+        ContentError(
+            document.path, line, column,
+            f"missing required key 'horizon' (now, next or later): an item with status '{fields.status}' needs one",
+        )
+    ]
+
+
+def _metric(document: Document) -> list[ContentError]:
+    fields = document.fields
+    assert isinstance(fields, Metric)
+    problems = []
+    seen: set[object] = set()
+    for index, point in enumerate(fields.points):
+        if point.date in seen:
+            line, column = document.value_place("points", index, "date")
+            problems.append(ContentError(document.path, line, column, f"a second value for {point.date.isoformat()}"))
+        seen.add(point.date)
+    return problems
+
+
+_RULES: dict[type, Callable[[Document], list[ContentError]]] = {
+    Release: _release,
+    RoadmapItem: _item,
+    Metric: _metric,
+}

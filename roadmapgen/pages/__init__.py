@@ -1,0 +1,1 @@
+"""Plan stage: views -> the pages of a site."""

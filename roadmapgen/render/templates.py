@@ -1,0 +1,114 @@
+"""The Jinja environment: theme lookup, autoescaping, strict undefined, pure filters.
+
+Lookup order: the project's ``themes/<name>/templates`` over the built-in theme; a
+project template can extend the built-in one as ``"!default/item.html"``. The
+environment holds no site data: each render passes ``site``, ``nav`` and ``page``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+import roadmapgen
+from roadmapgen.markdown.placeholders import ROOT
+from roadmapgen.pages.charts import MONTHS
+
+STATUS_LABELS = {
+    "planned": "Planned", "in-progress": "In progress", "beta": "Beta",
+    "shipped": "Shipped", "paused": "Paused", "cancelled": "Cancelled",
+}
+HORIZON_LABELS = {"now": "Now", "next": "Next", "later": "Later"}
+_ID = re.compile(r'(\sid="|\shref="#)')
+_TARGET = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2})|(\d{2})-(\d{2}))$")
+
+
+def builtin_theme() -> Path:
+    """The built-in theme: inside the installed package, or at the top of a source checkout."""
+    package = Path(roadmapgen.__file__).parent
+    for candidate in (package / "themes" / "default", package.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise FileNotFoundError("the built-in theme is missing from this roadmapgen installation")
+
+
+def theme_chain(project_theme: Path | None) -> tuple[Path, ...]:
+    """Theme folders, most specific first."""
+    builtin = builtin_theme()
+    return (project_theme, builtin) if project_theme and project_theme.resolve() != builtin.resolve() else (builtin,)
+
+
+def static_files(themes: Sequence[Path]) -> dict[str, Path]:
+    """'style.css' -> the file that wins, themes earlier in the chain first."""
+    found: dict[str, Path] = {}
+    for theme in reversed(themes):
+        static = theme / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    found[path.relative_to(static).as_posix()] = path
+    return dict(sorted(found.items()))
+
+
+def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(theme / "templates") for theme in themes]),
+        jinja2.PrefixLoader({"!default": jinja2.FileSystemLoader(str(builtin_theme() / "templates"))}),
+    ])
+    env = jinja2.Environment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date=format_date, isodate=lambda day: day.isoformat(), rfc3339=lambda day: f"{day.isoformat()}T00:00:00Z",
+        status=lambda status: STATUS_LABELS.get(status, status), horizon=lambda h: HORIZON_LABELS.get(h, h or ""),
+        target=format_target, number=format_number, scope_ids=scope_ids, percent=format_percent,
+    )
+    versions = _static_versions(static_files(themes))
+    env.globals["static"] = lambda name: ROOT + f"static/{name}?v={versions[name]}"
+    env.globals["url"] = lambda path: ROOT + path
+    return env
+
+
+def _static_versions(files: Mapping[str, Path]) -> dict[str, str]:
+    return {name: hashlib.blake2b(path.read_bytes(), digest_size=4).hexdigest() for name, path in files.items()}
+
+
+def format_date(day: dt.date) -> str:
+    """'12 May 2026' in every locale, so builds do not depend on the machine."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_target(target: str | None) -> str:
+    """'2026-Q3' -> 'Q3 2026', '2026-09' -> 'Sep 2026', '2026-09-30' -> '30 Sep 2026'."""
+    match = _TARGET.match(target or "")
+    if not match:
+        return target or ""
+    year, quarter, month, day_month, day = match.groups()
+    if quarter:
+        return f"Q{quarter} {year}"
+    if month:
+        return f"{MONTHS[int(month) - 1]} {year}"
+    return f"{int(day)} {MONTHS[int(day_month) - 1]} {year}"
+
+
+def format_number(value: float) -> str:
+    """1920.0 -> '1,920'; 2.5 -> '2.5'."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def format_percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def scope_ids(html: Markup, prefix: str) -> Markup:
+    """Prefix a body's ids and in-page links, so several bodies can share one page."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", prefix)
+    return Markup(_ID.sub(lambda m: f"{m.group(1)}{safe}-", str(html)))

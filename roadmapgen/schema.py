@@ -1,0 +1,50 @@
+"""``roadmapgen schema``: JSON Schema of each front-matter type, generated from the models.
+
+Descriptions come from the models' attribute docstrings; each property also says
+whether the public site shows it, read from the audience allow-list (the view types).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from roadmapgen.audience import views
+from roadmapgen.config import ConfigFile
+from roadmapgen.model.document import MODELS
+from roadmapgen.model.fields import FrontMatter
+
+SCHEMA_TYPES = ("config", "vision", "objective", "persona", "item", "release", "feedback", "metric")
+_PUBLIC_VIEWS: dict[str, type] = {
+    "vision": views.VisionView, "objective": views.ObjectiveView, "persona": views.PersonaView,
+    "item": views.ItemView, "release": views.ReleaseView, "metric": views.MetricView,
+}
+# Front-matter keys the public views show under another name.
+_SHOWN_AS = {"ships": "ships", "avatar": "avatar", "personas": "personas", "objective": "objective"}
+
+
+def public_keys(type_name: str) -> frozenset[str]:
+    """Front-matter keys of ``type_name`` that the public site may show."""
+    view = _PUBLIC_VIEWS.get(type_name)
+    if view is None:
+        return frozenset()
+    shown = {field.name for field in dataclasses.fields(view)}
+    return frozenset(key for key in MODELS[type_name].model_fields if _SHOWN_AS.get(key, key) in shown)
+
+
+def schema_for(type_name: str | None) -> dict[str, Any]:
+    if type_name is None:
+        return {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "roadmapgen content types",
+            "$defs": {name: schema_for(name) for name in SCHEMA_TYPES},
+        }
+    model: type[FrontMatter] = ConfigFile if type_name == "config" else MODELS[type_name]
+    schema = model.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    shown = public_keys(type_name)
+    for key, prop in schema.get("properties", {}).items():
+        if type_name not in ("config", "feedback"):
+            where = "Shown on the public site when the document is public." if key in shown else "Internal: never on the public site."
+            prop["description"] = f"{prop.get('description', '').strip()} {where}".strip()
+    return schema

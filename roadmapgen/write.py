@@ -1,0 +1,102 @@
+"""Write stage: a site's files -> ``<output_dir>/<audience>/``, replaced whole or not at all.
+
+Each site is written into a fresh staging folder beside its final place (same
+filesystem, so renames are cheap and atomic), and swapped in only after every site of
+the build was written. A failed build deletes its staging folders and leaves the
+previous output exactly as it was; a successful one leaves no stale file behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from roadmapgen.errors import UsageError
+
+MARKER = ".roadmapgen-output"
+_MARKER_TEXT = "Written by `roadmapgen build`: internal/ and public/ are replaced whole on every build.\n"
+
+
+class Staging:
+    """One site being written next to its final folder."""
+
+    def __init__(self, output_dir: Path, audience: str) -> None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        self.final = output_dir / audience
+        self.dir = Path(tempfile.mkdtemp(prefix=f".{audience}.staging-", dir=output_dir))
+        self._made: set[Path] = {self.dir}
+
+    def _target(self, relative: str) -> Path:
+        parts = relative.split("/")
+        if relative.startswith("/") or "\\" in relative or any(part in ("", ".", "..") for part in parts):
+            raise ValueError(f"refusing to write outside the site: {relative!r}")
+        target = self.dir.joinpath(*parts)
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
+
+    def write(self, relative: str, data: bytes) -> None:
+        self._target(relative).write_bytes(data)
+
+    def copy(self, relative: str, source: Path) -> None:
+        shutil.copyfile(source, self._target(relative))
+
+    def discard(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def prepare(output_dir: Path, audiences: Sequence[str]) -> None:
+    """Refuse to replace folders roadmapgen did not write; sweep leftovers of killed builds.
+
+    Raises:
+        UsageError: if an ``internal/`` or ``public/`` there was not made by roadmapgen.
+    """
+    for audience in audiences:
+        final = output_dir / audience
+        if final.is_symlink() or (final.exists() and not final.is_dir()):
+            raise UsageError(f"refusing to replace {final}: it is not a folder written by roadmapgen")
+        if final.is_dir() and any(final.iterdir()) and not (output_dir / MARKER).is_file():
+            raise UsageError(f"refusing to replace {final}: it was not written by roadmapgen (delete it, or build with --out elsewhere)")
+    if output_dir.is_dir():
+        for leftover in output_dir.glob(".*.staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def commit(stagings: Sequence[Staging]) -> None:
+    """Swap every staged site into place, then delete the previous output."""
+    for staging in stagings:
+        old = _swap(staging.dir, staging.final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    if stagings:
+        (stagings[0].final.parent / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+
+
+def _swap(new: Path, final: Path) -> Path | None:
+    """Put ``new`` at ``final``; return where the previous ``final`` now is, if any."""
+    if not final.exists():
+        os.replace(new, final)
+        return None
+    if _exchange(new, final):
+        return new
+    old = final.with_name(f".{final.name}.staging-old-{os.getpid()}")
+    os.replace(final, old)
+    os.replace(new, final)
+    return old
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where unsupported."""
+    name = ctypes.util.find_library("c")
+    try:
+        renameat2 = ctypes.CDLL(name, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0

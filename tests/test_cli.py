@@ -1,0 +1,82 @@
+"""The command line as users run it: the example passes, help is truthful, usage errors exit 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def test_example_content_passes_check(example_project: Path, run_cli) -> None:
+    result = run_cli("check", example_project, "--strict")
+    assert (result.code, result.out) == (0, "No problems found.\n")
+
+
+def test_check_content_from_the_repository_root() -> None:
+    """The README says `roadmapgen check content` works from here: PROJECT may be inside the project."""
+    result = subprocess.run([sys.executable, "-m", "roadmapgen", "check", "content"], cwd=REPO,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "No problems found.\n"
+
+
+def test_not_a_project_is_a_usage_error(tmp_path: Path, run_cli) -> None:
+    result = run_cli("check", tmp_path)
+    assert result.code == 2
+    assert "not inside a roadmapgen project (no roadmapgen.yaml here or above)" in result.err
+
+
+def test_unknown_option_is_a_usage_error(run_cli) -> None:
+    assert run_cli("build", "--audience", "everyone").code == 2
+
+
+def test_help_lists_every_command_it_has(run_cli) -> None:
+    result = run_cli("--help")
+    assert result.code == 0
+    for command in ("build", "check", "schema"):
+        assert command in result.out
+    assert "Exit codes: 0 success, 1 the content has errors" in result.out
+
+
+def test_json_format(small_project: Path, run_cli) -> None:
+    (small_project / "content/roadmap/alpha.md").write_text("---\ntitle: A\nstatus: done\nhorizon: now\n---\n")
+    result = run_cli("check", small_project, "--format", "json")
+    import json
+
+    data = json.loads(result.out)
+    assert result.code == 1
+    assert data["errors"] == 1
+    assert data["problems"][0] == {
+        "path": "content/roadmap/alpha.md", "line": 3, "column": 9, "severity": "error",
+        "message": "'status' must be one of 'planned', 'in-progress', 'beta', 'shipped', 'paused' or 'cancelled', not 'done'",
+    }
+
+
+def test_github_format_annotates_paths_from_the_workspace(small_project: Path, run_cli, monkeypatch) -> None:
+    (small_project / "content/roadmap/alpha.md").write_text("---\ntitle: A\nstatus: done\nhorizon: now\n---\n")
+    monkeypatch.chdir(small_project.parent)
+    result = run_cli("check", "project", "--format", "github")
+    assert result.out.splitlines() == [
+        "::error file=project/content/roadmap/alpha.md,line=3,col=9::'status' must be one of 'planned', "
+        "'in-progress', 'beta', 'shipped', 'paused' or 'cancelled', not 'done'"
+    ]
+
+
+def test_strict_turns_warnings_into_errors(small_project: Path, run_cli) -> None:
+    path = small_project / "content/roadmap/beta.md"
+    path.write_text(path.read_text() + "\nSee [the feedback](../feedback/call.md).\n")
+    relaxed = run_cli("check", small_project)
+    assert relaxed.code == 0
+    assert "content/roadmap/beta.md:8:20: warning: link to internal feedback entry 'feedback/call.md' is shown as plain text on the public site" in relaxed.out
+    strict = run_cli("check", small_project, "--strict")
+    assert strict.code == 1
+    assert "content/roadmap/beta.md:8:20: error: link to internal feedback entry" in strict.out
+
+
+def test_python_dash_m_works_the_same(small_project: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "roadmapgen", "check", str(small_project)],
+                            capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert (result.returncode, result.stdout) == (0, "No problems found.\n")

@@ -1,0 +1,70 @@
+"""`roadmapgen schema`: generated from the models, and true to them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from roadmapgen.schema import SCHEMA_TYPES, schema_for
+from tests.conftest import REPO
+
+FOLDERS = {"objective": "objectives", "persona": "personas", "item": "roadmap", "release": "releases",
+           "feedback": "feedback"}
+
+
+def _jsonable(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".yaml":
+        return _jsonable(yaml.safe_load(text))
+    return _jsonable(yaml.safe_load(text.split("\n---\n", 1)[0].removeprefix("---\n")))
+
+
+def _example_files():
+    yield "config", REPO / "roadmapgen.yaml"
+    yield "vision", REPO / "content/vision.md"
+    for kind, folder in FOLDERS.items():
+        for path in sorted((REPO / "content" / folder).glob("*.md")):
+            yield kind, path
+    for path in sorted((REPO / "content/metrics").glob("*.yaml")):
+        yield "metric", path
+
+
+@pytest.mark.parametrize(("kind", "path"), list(_example_files()), ids=lambda x: str(x).rsplit("/", 2)[-1])
+def test_every_example_file_matches_its_schema(kind: str, path: Path) -> None:
+    jsonschema.validate(_front_matter(path), schema_for(kind))
+
+
+def test_schema_rejects_a_misspelt_key() -> None:
+    with pytest.raises(jsonschema.ValidationError, match="visiblity"):
+        jsonschema.validate({"title": "A", "status": "planned", "horizon": "now", "visiblity": "public"},
+                            schema_for("item"))
+
+
+def test_schema_says_what_is_public() -> None:
+    item = schema_for("item")["properties"]
+    assert item["title"]["description"].endswith("Shown on the public site when the document is public.")
+    assert item["owner"]["description"].endswith("Internal: never on the public site.")
+    assert item["rice"]["description"].endswith("Internal: never on the public site.")
+
+
+def test_schema_command_prints_every_type(run_cli) -> None:
+    result = run_cli("schema")
+    assert result.code == 0
+    assert sorted(json.loads(result.out)["$defs"]) == sorted(SCHEMA_TYPES)
+    one = run_cli("schema", "persona")
+    assert json.loads(one.out)["title"] == "Persona"
