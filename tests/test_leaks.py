@@ -1,0 +1,302 @@
+"""The audience wall: nothing internal reaches any byte or path of the public site.
+
+Markers go into every internal field of every type (the field lists come from the
+models), into internal documents' titles, slugs, bodies, file names and assets, and
+into '::: internal' blocks of public documents. The public output is scanned whole:
+every file, decompressed, and every path. The internal site must show every marker,
+which proves the markers and the scanner work.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from roadmapgen.audience.project import Audience
+from roadmapgen.build import BuildOptions, build
+from roadmapgen.model.document import MODELS
+from roadmapgen.render.templates import format_date, format_number
+from roadmapgen.schema import public_keys
+from tests.helpers.leakproject import FOLDERS, Markers, _value, internal_fields, plant
+
+
+def _front_matter(data: dict, body: str = "") -> str:
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body
+
+
+class LeakProject:
+    """Writes the planted project and knows every marker in it."""
+
+    def __init__(self, root: Path, *, public_vision: bool = True) -> None:
+        self.root = root
+        self.m = Markers()
+        m = self.m
+        self.persona = m.text("internal persona slug")
+        self.objective = m.text("internal objective slug")
+        self.item = m.text("internal item slug")
+        self.release = m.text("internal release version")
+        self.refs = {"persona": self.persona, "personas": self.persona, "objective": self.objective,
+                     "ships": self.item, "items": self.item}
+        self.files: dict[str, str | bytes] = {}
+        self._config()
+        self._public_documents(public_vision)
+        self._internal_documents()
+        self._feedback()
+        self._assets()
+
+    # -- writing -------------------------------------------------------------------
+    def write(self) -> Path:
+        for name, content in self.files.items():
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        return self.root
+
+    def doc(self, kind: str, slug: str, data: dict, body: str = "") -> None:
+        if kind == "metric":
+            self.files[f"content/metrics/{slug}.yaml"] = yaml.safe_dump(data, sort_keys=False)
+        elif kind == "vision":
+            self.files["content/vision.md"] = _front_matter(data, body)
+        else:
+            self.files[f"content/{FOLDERS[kind]}/{slug}.md"] = _front_matter(data, body)
+
+    def internal_values(self, kind: str, where: str) -> dict:
+        """Markers for every internal field of ``kind`` (read from the model)."""
+        fields = MODELS[kind].model_fields
+        return {name: self.value(kind, name, fields[name].annotation, where) for name in internal_fields(kind)}
+
+    def value(self, kind: str, name: str, annotation, where: str):
+        if name in self.refs and name != "stories":
+            ref = self.refs[name]
+            return [ref] if name in ("personas", "ships", "items") else ref
+        if name == "avatar":
+            asset = f"assets/{self.m.text(where + ' file')}.svg"
+            self.files[f"content/{asset}"] = _svg(self.m.text(where + " bytes"))
+            return asset
+        if name == "target" and kind == "item":
+            return self.m.date(where).isoformat()
+        return _value(annotation, f"{kind}.{where}.{name}", self.m, self.persona, name)
+
+    def all_values(self, kind: str, where: str) -> dict:
+        fields = MODELS[kind].model_fields
+        values = {name: self.value(kind, name, info.annotation, where) for name, info in fields.items()}
+        values["visibility"] = "internal"
+        return values
+
+    def body(self, where: str) -> str:
+        m = self.m
+        return (f"{m.text(where + ' body')} text.\n\n## {m.text(where + ' heading')}\n\n"
+                f"```\n{m.text(where + ' code')}\n```\n")
+
+    def internal_block(self, where: str, up: str = "../") -> str:
+        m = self.m
+        image = m.text(where + " image file")
+        self.files[f"content/assets/{image}.svg"] = _svg(m.text(where + " image bytes"))
+        return (
+            "\n::: internal\n"
+            f"### {m.text(where + ' block heading')}\n\n"
+            f"{m.text(where + ' block text')} [{m.text(where + ' block link text')}]({up}roadmap/{self.item}.md)\n\n"
+            f"![{m.text(where + ' block alt')}]({up}assets/{image}.svg)\n\n"
+            f"- {m.text(where + ' block list')}\n"
+            ":::\n"
+        )
+
+    # -- the project ------------------------------------------------------------------
+    def _config(self) -> None:
+        m = self.m
+        self.files["roadmapgen.yaml"] = yaml.safe_dump({
+            "product": "Acme", "base_url": "https://example.com/roadmap/",
+            "internal_base_url": f"https://{m.text('internal base url')}.example/",
+            "research": {"interviews_per_quarter": int(m.number("config research goal"))},
+        })
+
+    def _public_documents(self, public_vision: bool) -> None:
+        m = self.m
+        vision = {"title": "Our vision", "statement": "Make work lighter.", "visibility": "public"}
+        if public_vision:
+            self.doc("vision", "vision", {**vision, **self.internal_values("vision", "public vision")},
+                     "We believe in focus.\n" + self.internal_block("vision", up=""))
+        else:
+            self.doc("vision", "vision", self.all_values("vision", "internal vision"), self.body("internal vision"))
+        self.doc("objective", "grow", {"title": "Grow", "summary": "Grow well.", "visibility": "public",
+                                       **self.internal_values("objective", "public objective")},
+                 "Objective body.\n" + self.internal_block("objective"))
+        self.files["content/assets/pat.svg"] = _svg("public avatar")
+        self.doc("persona", "pat", {"name": "Pat Doe", "role": "Lead", "avatar": "assets/pat.svg", "visibility": "public",
+                                    **self.internal_values("persona", "public persona")},
+                 "Pat body.\n" + self.internal_block("persona"))
+        item = {"title": "Alpha", "status": "in-progress", "horizon": "now", "summary": "Alpha summary.",
+                "target": "2026-Q4", "tags": ["api"], "visibility": "public",
+                **self.internal_values("item", "public item")}
+        item["objective"] = self.objective
+        item["personas"] = ["pat", self.persona]
+        self.doc("item", "alpha", item,
+                 f"Alpha body links to [the plan](../roadmap/{self.item}.md) and [a call](../feedback/{m.text('feedback slug')}.md).\n"
+                 + self.internal_block("item"))
+        self.doc("item", "beta", {"title": "Beta", "status": "shipped", "visibility": "public"}, "Beta body.\n")
+        self.doc("release", "1.0.0", {"version": "1.0.0", "date": "2026-01-15", "ships": ["beta", self.item],
+                                      "visibility": "public", **self.internal_values("release", "public release")},
+                 "Release body.\n" + self.internal_block("release"))
+        self.doc("metric", "nps", {"name": "NPS", "kind": "nps", "visibility": "public",
+                                   "points": [{"date": "2026-01-31", "value": 30}, {"date": "2026-02-28", "value": 35}],
+                                   **self.internal_values("metric", "public metric")})
+
+    def _internal_documents(self) -> None:
+        for kind, slug in (("objective", self.objective), ("persona", self.persona), ("item", self.item),
+                           ("metric", self.m.text("internal metric slug"))):
+            values = self.all_values(kind, f"internal {kind}")
+            if kind == "item":
+                values.update(objective=self.objective, personas=["pat", self.persona], horizon="later")
+            image = self.m.text(f"internal {kind} image")
+            self.files[f"content/assets/{image}.png"] = self.m.text(f"internal {kind} image bytes").encode()
+            body = "" if kind == "metric" else self.body(f"internal {kind}") + f"\n![pic](../assets/{image}.png)\n"
+            self.doc(kind, slug, values, body)
+        release = self.all_values("release", "internal release")
+        release.update(version=self.release, ships=["alpha"])
+        self.doc("release", self.release, release, self.body("internal release"))
+
+    def _feedback(self) -> None:
+        slug = next(marker for marker, where in self.m.planted.items() if where == "feedback slug")
+        values = self.all_values("feedback", "feedback")
+        values.update(items=["alpha", self.item], persona="pat")
+        self.doc("feedback", slug, values, self.body("feedback"))
+
+    def _assets(self) -> None:
+        unused = self.m.text("unused asset")
+        self.files[f"content/assets/{unused}.svg"] = _svg(self.m.text("unused asset bytes"))
+
+    # -- what to look for -------------------------------------------------------------
+    def forms(self) -> dict[str, list[bytes]]:
+        """Every marker that is in the project, in every form it could take in output."""
+        written = "\n".join(
+            [*self.files, *(c.decode() if isinstance(c, bytes) else c for c in self.files.values())]
+        )
+        forms: dict[str, list[str]] = {marker: [marker] for marker in self.m.planted if marker in written}
+        for number, where in self.m.numbers.items():
+            text = f"{number:g}" if number % 1 else str(int(number))
+            if text in written:
+                forms[f"{where} = {number}"] = [text, format_number(number)]
+        for day, where in self.m.dates.items():
+            if day.isoformat() in written:
+                forms[f"{where} = {day}"] = [day.isoformat(), format_date(day)]
+        encoded: dict[str, list[bytes]] = {}
+        for name, texts in forms.items():
+            variants: list[bytes] = []
+            for text in texts:
+                raw = text.lower().encode()
+                variants += [raw, text.encode("utf-16-le"), *(_base64_forms(raw))]
+            encoded[name] = variants
+        return encoded
+
+
+def _svg(marker: str) -> str:
+    return f'<svg xmlns="http://www.w3.org/2000/svg"><title>{marker}</title></svg>\n'
+
+
+def _base64_forms(raw: bytes) -> list[bytes]:
+    """The marker as it would appear inside base64 data at any of the three alignments."""
+    forms = []
+    for pad in range(3):
+        encoded = base64.b64encode(b"\0" * pad + raw)
+        forms.append(encoded[4 if pad else 0 : -4])
+    return [form for form in forms if len(form) >= 8]
+
+
+def _public_bytes(root: Path) -> list[tuple[str, bytes]]:
+    """(path, content) of every file, decompressed, plus every path itself."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        found.append((f"path {relative}", relative.lower().encode()))
+        if path.is_file():
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            found.append((relative, data.lower()))
+    return found
+
+
+def find_markers(root: Path, forms: dict[str, list[bytes]]) -> dict[str, list[str]]:
+    hits: dict[str, list[str]] = {}
+    contents = _public_bytes(root)
+    for name, variants in forms.items():
+        for where, data in contents:
+            if any(variant.lower() in data for variant in variants if variant.isascii()) or any(
+                variant in data for variant in variants if not variant.isascii()
+            ):
+                hits.setdefault(name, []).append(where)
+    return hits
+
+
+@pytest.fixture(scope="module")
+def leak_build(tmp_path_factory) -> tuple[LeakProject, Path]:
+    root = tmp_path_factory.mktemp("leak")
+    project = LeakProject(root / "project")
+    project.write()
+    result = build(project.root, BuildOptions(output_dir=root / "out", source_date=dt.date(2026, 11, 1)))
+    assert result.ok, [p.format() for p in result.report]
+    return project, root / "out"
+
+
+def test_no_marker_reaches_the_public_site(leak_build) -> None:
+    project, out = leak_build
+    leaks = find_markers(out / "public", project.forms())
+    assert leaks == {}, "internal content on the public site:\n" + json.dumps(
+        {f"{name} ({project.m.planted.get(name, '')})": where for name, where in leaks.items()}, indent=2)
+
+
+def test_the_internal_site_shows_every_marker(leak_build) -> None:
+    """Positive control: the markers are real and the scanner finds them."""
+    project, out = leak_build
+    shown = find_markers(out / "internal", project.forms())
+    not_shown = sorted(set(project.forms()) - set(shown))
+    assert not_shown == [], f"never shown on the internal site: {not_shown}"
+
+
+def test_every_internal_field_of_every_type_was_planted(leak_build) -> None:
+    project, _ = leak_build
+    planted = " ".join(project.m.planted.values()) + " ".join(project.m.numbers.values())
+    for kind in ("vision", "objective", "persona", "item", "release", "metric"):
+        for name in internal_fields(kind):
+            assert f"public {kind}.{name}" in planted or f"{kind}.public {kind}.{name}" in planted, (kind, name)
+
+
+def test_public_site_still_shows_public_content(leak_build) -> None:
+    """The wall drops references, not the public documents that hold them."""
+    _, out = leak_build
+    item = (out / "public/roadmap/alpha/index.html").read_text()
+    assert "Alpha body links to the plan and a call." in item
+    assert 'href="../../personas/pat/"' in item
+    release = (out / "public/releases/1.0.0/index.html").read_text()
+    assert "Beta" in release
+
+
+def test_internal_vision_stays_off_the_public_home(tmp_path: Path) -> None:
+    project = LeakProject(tmp_path / "project", public_vision=False)
+    project.write()
+    result = build(project.root, BuildOptions(audiences=(Audience.PUBLIC,), output_dir=tmp_path / "out",
+                                              source_date=dt.date(2026, 11, 1)))
+    assert result.ok
+    vision_markers = {name: forms for name, forms in project.forms().items()
+                      if "vision" in project.m.planted.get(name, name)}
+    assert vision_markers
+    assert find_markers(tmp_path / "out/public", vision_markers) == {}
+
+
+def test_public_allow_list_is_the_one_the_spec_gives() -> None:
+    """Changing what customers see is a decision; this test makes it a visible one."""
+    assert {kind: sorted(public_keys(kind)) for kind in MODELS} == {
+        "vision": ["statement", "title"],
+        "objective": ["summary", "title"],
+        "persona": ["avatar", "goals", "motivations", "name", "pain_points", "quote", "role", "segment"],
+        "item": ["horizon", "objective", "personas", "status", "summary", "tags", "target", "title"],
+        "release": ["date", "ships", "summary", "title", "version"],
+        "feedback": [],
+        "metric": ["kind", "name", "points", "unit"],
+    }
