@@ -7,6 +7,7 @@ written; nothing replaces the previous output until every site was written in fu
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -99,7 +100,9 @@ def write_sites(project: Project, sites: dict[Audience, PublicSite]) -> dict[Aud
     themes = theme_chain(config.theme_dir)
     renderer = Renderer.for_themes(themes, config.project_dir)
     prepare(config.output_dir, [audience.value for audience in sites])
+    created = not config.output_dir.exists()
     staged: list[Staging] = []
+    committed = False
     try:
         stats = {}
         for audience, site in sites.items():
@@ -107,10 +110,13 @@ def write_sites(project: Project, sites: dict[Audience, PublicSite]) -> dict[Aud
             staged.append(staging)
             stats[audience] = _write_site(staging, site, renderer, project.corpus, static_files(themes))
         commit(staged)
+        committed = True
         return stats
     finally:
         for staging in staged:
             staging.discard()
+        if created and not committed:
+            shutil.rmtree(config.output_dir, ignore_errors=True)
 
 
 def _write_site(

@@ -58,10 +58,12 @@ def line_chart(
     for tick in ticks:
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
         parts.append(f'<text class="axis" x="{LEFT - 8}" y="{y(tick) + 4:.1f}" text-anchor="end">{escape(format_value(tick))}</text>')
-    for index in sorted({0, len(points) - 1, len(points) // 2}):
+    last = len(points) - 1
+    for index in sorted({0, last, last // 2}):
         day = points[index].date
+        anchor = "start" if index == 0 and last else "end" if index == last and last else "middle"
         label = f"{MONTHS[day.month - 1]} {day.year}"
-        parts.append(f'<text class="axis" x="{x(index):.1f}" y="{HEIGHT - 12}" text-anchor="middle">{label}</text>')
+        parts.append(f'<text class="axis" x="{x(index):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">{label}</text>')
     if target is not None:
         parts.append(f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target):.1f}" y2="{y(target):.1f}"/>')
         parts.append(f'<text class="target-label" x="{WIDTH - RIGHT}" y="{y(target) - 6:.1f}" text-anchor="end">target {escape(format_value(target))}</text>')

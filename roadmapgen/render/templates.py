@@ -26,6 +26,7 @@ STATUS_LABELS = {
 }
 HORIZON_LABELS = {"now": "Now", "next": "Next", "later": "Later"}
 _ID = re.compile(r'(\sid="|\shref="#)')
+_HEADING = re.compile(r"<(/?)h([1-6])\b")
 _TARGET = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2})|(\d{2})-(\d{2}))$")
 
 
@@ -69,6 +70,7 @@ def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
         date=format_date, isodate=lambda day: day.isoformat(), rfc3339=lambda day: f"{day.isoformat()}T00:00:00Z",
         status=lambda status: STATUS_LABELS.get(status, status), horizon=lambda h: HORIZON_LABELS.get(h, h or ""),
         target=format_target, number=format_number, scope_ids=scope_ids, percent=format_percent,
+        demote=demote_headings,
     )
     versions = _static_versions(static_files(themes))
     env.globals["static"] = lambda name: ROOT + f"static/{name}?v={versions[name]}"
@@ -112,3 +114,8 @@ def scope_ids(html: Markup, prefix: str) -> Markup:
     """Prefix a body's ids and in-page links, so several bodies can share one page."""
     safe = re.sub(r"[^A-Za-z0-9_-]", "-", prefix)
     return Markup(_ID.sub(lambda m: f"{m.group(1)}{safe}-", str(html)))
+
+
+def demote_headings(html: Markup, levels: int = 1) -> Markup:
+    """Lower a body's headings (h2 -> h3), for bodies shown under a page's own headings."""
+    return Markup(_HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + levels, 6)}", str(html)))

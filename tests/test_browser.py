@@ -1,0 +1,135 @@
+"""Every page type in real Chromium, on desktop and phone widths: accessible, no overflow, no JS needed.
+
+Screenshots land in $ROADMAPGEN_SCREENSHOTS (default: pytest's temp folder) for a human look.
+Without Chromium these tests skip, except where ROADMAPGEN_REQUIRE_BROWSER=1 (CI), where
+they fail: a skipped browser test in CI would hide a broken site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from roadmapgen.build import BuildOptions, build
+from tests.conftest import copy_example
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "index.html", "board": "roadmap/", "item": "roadmap/saml-sso/", "changelog": "releases/",
+    "release": "releases/3.7.0/", "personas": "personas/", "persona": "personas/maya-agent/",
+    "objectives": "objectives/", "objective": "objectives/faster-first-response/", "metrics": "metrics/",
+    "not-found": "404.html",
+}
+INTERNAL_PAGES = {
+    **PAGES, "internal-item": "roadmap/eu-data-residency/", "priorities": "priorities/", "research": "research/",
+    "feedback": "feedback/", "feedback-entry": "feedback/2026-08-sales-acme/",
+}
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        executable = None
+    if executable is None:
+        message = "Chromium or Playwright is not installed"
+        if os.environ.get("ROADMAPGEN_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{message}, and ROADMAPGEN_REQUIRE_BROWSER=1 says browser tests must run")
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
+    root = tmp_path_factory.mktemp("browser")
+    result = build(copy_example(root / "project"), BuildOptions(output_dir=root / "out", source_date=dt.date(2026, 11, 20)))
+    assert result.ok
+    servers, urls = [], {}
+    # Each site is served under the path of its base URL, as it will be hosted (404.html links absolutely).
+    for audience, base_path in (("internal", "roadmap/"), ("public", "")):
+        served = root / "served" / audience
+        shutil.copytree(root / "out" / audience, served / base_path, dirs_exist_ok=True)
+        handler = functools.partial(_Quiet, directory=str(served))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        urls[audience] = f"http://127.0.0.1:{server.server_address[1]}/{base_path}"
+    yield urls
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("ROADMAPGEN_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _cases() -> list[tuple[str, str, str]]:
+    cases = [("public", name, width) for name in PAGES for width in WIDTHS]
+    cases += [("internal", name, width) for name in INTERNAL_PAGES for width in WIDTHS]
+    return cases
+
+
+def _axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}})
+    return [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:3]}" for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize(("audience", "name", "width"), _cases(), ids=lambda v: str(v))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_page_is_accessible_and_fits(browser, sites, shots: Path, audience: str, name: str, width: str, scheme: str) -> None:
+    path = (INTERNAL_PAGES if audience == "internal" else PAGES)[name]
+    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    response = page.goto(sites[audience] + path)
+    assert response is not None and response.ok
+    page.screenshot(path=str(shots / f"{audience}-{name}-{width}-{scheme}.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    violations = _axe_violations(page)
+    context.close()
+    assert errors == []
+    assert overflow <= 1, f"{path} is {overflow}px wider than a {WIDTHS[width]}px screen"
+    assert violations == []
+
+
+def test_public_board_works_without_javascript(browser, sites) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(sites["public"] + "roadmap/")
+    assert page.get_by_role("heading", name="Now").is_visible()
+    page.get_by_role("link", name="Single sign-on with SAML").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Single sign-on with SAML"
+    context.close()
