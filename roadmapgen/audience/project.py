@@ -27,6 +27,7 @@ from roadmapgen.markdown.body import BodyLink
 from roadmapgen.markdown.placeholders import ROOT, resolve_links
 from roadmapgen.model.document import Document
 from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
+from roadmapgen.model.fields import target_order
 from roadmapgen.model.graph import Corpus
 
 
@@ -144,11 +145,11 @@ def title_of(doc: Document) -> str:
     return str(f.title)
 
 
-def item_order(doc: Document) -> tuple[str, str, str]:
-    """Items by target (undated last), then title; public fields only."""
+def item_order(doc: Document) -> tuple[tuple[int, int, int], str, str]:
+    """Items by when their target ends (undated last), then title; public fields only."""
     f = doc.fields
     assert isinstance(f, RoadmapItem)
-    return (f.target or "9999", f.title.lower(), doc.slug)
+    return (target_order(f.target), f.title.lower(), doc.slug)
 
 
 def feedback_ref(doc: Document) -> v.FeedbackRef:

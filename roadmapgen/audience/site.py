@@ -13,6 +13,7 @@ from roadmapgen.audience.project import Audience, Projector
 from roadmapgen.config import SiteConfig
 from roadmapgen.errors import ContentError
 from roadmapgen.model.documents import Persona
+from roadmapgen.model.fields import target_order
 from roadmapgen.model.graph import Corpus
 
 
@@ -58,7 +59,7 @@ def assemble(projector: Projector, views: Mapping[str, Any]) -> v.PublicSite:
         vision=views.get("vision"),
         objectives=tuple(sorted(of(v.ObjectiveView), key=lambda o: (o.title.lower(), o.slug))),
         personas=tuple(sorted(of(v.PersonaView), key=lambda p: (p.name.lower(), p.slug))),
-        items=tuple(sorted(of(v.ItemView), key=lambda i: (i.target or "9999", i.title.lower(), i.slug))),
+        items=tuple(sorted(of(v.ItemView), key=lambda i: (target_order(i.target), i.title.lower(), i.slug))),
         releases=tuple(sorted(of(v.ReleaseView), key=lambda r: (r.date, r.slug), reverse=True)),
         metrics=tuple(sorted(of(v.MetricView), key=lambda m: (m.name.lower(), m.slug))),
         assets=_assets(projector, views),

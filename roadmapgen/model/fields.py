@@ -104,6 +104,19 @@ Target = Annotated[
 """When an item is expected: a quarter (2026-Q3), a month (2026-09) or a day (2026-09-30)."""
 
 
+def target_order(target: str | None) -> tuple[int, int, int]:
+    """Sort key of a target: when it ends. 2026-Q4 and 2026-12 both end in December; undated last."""
+    match = _TARGET.match(target or "")
+    if not match:
+        return (9999, 12, 32)
+    year, quarter, month, day_month, day = match.groups()
+    if quarter:
+        return (int(year), int(quarter) * 3, 32)
+    if month:
+        return (int(year), int(month), 32)
+    return (int(year), int(day_month), int(day))
+
+
 def _check_asset_path(value: str) -> str:
     if "://" in value or value.startswith(("/", "\\")) or "\\" in value:
         raise rule_error("must be a file path under assets/, like assets/avatars/priya.png", value)
