@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -54,6 +55,7 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
     _add_build(commands)
     _add_check(commands)
+    _add_serve(commands)
     _add_schema(commands)
     return parser
 
@@ -82,6 +84,23 @@ def _add_check(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
                          help="text (PATH:LINE:COL: ...), json, or github (workflow annotations)")
     command.add_argument("--strict", action="store_true", help="treat every warning as an error")
     command.set_defaults(run=run_check)
+
+
+def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    command = commands.add_parser(
+        "serve", help="preview a site that rebuilds and reloads as you edit",
+        description="Build a site in memory, serve it, and rebuild it as files change; the browser reloads "
+                    "itself. Errors show in the terminal and over every page. Never writes into output_dir.",
+    )
+    _project_argument(command)
+    command.add_argument("--audience", choices=("internal", "public"), default="internal",
+                         help="which site to preview (default: internal)")
+    command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    command.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    command.add_argument("--open", action="store_true", help="open the site in the web browser")
+    command.add_argument("--poll", action="store_true",
+                         help="find changes by polling (for network drives and containers without file events)")
+    command.set_defaults(run=run_serve)
 
 
 def _add_schema(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -126,6 +145,25 @@ def run_check(args: argparse.Namespace) -> int:
     report = check(project, BuildOptions(strict=args.strict, source_date=source_date()))
     FORMATS[args.format](report, sys.stdout, project)
     return EXIT_CONTENT if report.failed else EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from roadmapgen.audience.project import Audience
+    from roadmapgen.serve.run import ServeOptions, serve
+
+    project = find_project(Path(args.project))
+    options = ServeOptions(audience=Audience(args.audience), host=args.host, port=args.port,
+                           open_browser=args.open, poll=args.poll, source_date=source_date())
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        serve(project, options, lambda line: print(line, flush=True))
+    except KeyboardInterrupt:
+        print("\nStopped.", flush=True)
+    return EXIT_OK
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def run_schema(args: argparse.Namespace) -> int:

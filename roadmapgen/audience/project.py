@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -68,6 +68,8 @@ class Projector:
     config: SiteConfig
     audience: Audience
     today: dt.date
+    card_of: Callable[[Document], v.ItemCard] | None = None
+    """A memo of :func:`item_card` for this audience, when a live preview keeps one."""
 
     @property
     def internal(self) -> bool:
@@ -116,20 +118,30 @@ class Projector:
         return warning(doc.path, link.line, link.column, f"link to internal {label} '{link.target}' is shown as plain text on the public site")
 
     def card(self, doc: Document) -> v.ItemCard:
-        f = doc.fields
-        assert isinstance(f, RoadmapItem)
-        common = dict(slug=doc.slug, url=ROOT + page_path(doc), title=f.title, status=f.status,
-                      horizon=f.horizon, summary=f.summary, target=f.target, tags=f.tags)
-        if not self.internal:
-            return v.ItemCard(**common)
-        return v.InternalItemCard(**common, visibility=f.visibility, owner=f.owner, score=f.rice.score if f.rice else None)
+        return self.card_of(doc) if self.card_of else item_card(doc, self.internal)
 
     def cards(self, docs: Iterable[Document]) -> tuple[v.ItemCard, ...]:
-        return tuple(self.card(doc) for doc in sorted(docs, key=item_order))
+        return tuple(sorted((self.card(doc) for doc in docs), key=item_view_order))
 
     def feedback_refs(self, doc: Document, field: str) -> tuple[v.FeedbackRef, ...]:
         entries = sorted(self.referring(doc, "feedback", field), key=lambda d: (d.fields.date, d.slug), reverse=True)  # type: ignore[attr-defined]
         return tuple(feedback_ref(entry) for entry in entries)
+
+
+def item_card(doc: Document, internal: bool) -> v.ItemCard:
+    """A roadmap item as lists show it; depends on the item's own fields only."""
+    f = doc.fields
+    assert isinstance(f, RoadmapItem)
+    common = dict(slug=doc.slug, url=ROOT + page_path(doc), title=f.title, status=f.status,
+                  horizon=f.horizon, summary=f.summary, target=f.target, tags=f.tags)
+    if not internal:
+        return v.ItemCard(**common)
+    return v.InternalItemCard(**common, visibility=f.visibility, owner=f.owner, score=f.rice.score if f.rice else None)
+
+
+def item_view_order(item: v.ItemCard) -> tuple[tuple[int, int, int], str, str]:
+    """Items in display order: by when the target ends (undated last), then title; public fields only."""
+    return (target_order(item.target), item.title.lower(), item.slug)
 
 
 def title_of(doc: Document) -> str:
@@ -143,13 +155,6 @@ def title_of(doc: Document) -> str:
     if isinstance(f, Feedback):
         return f.customer or f"{f.source.capitalize()} feedback, {f.date.isoformat()}"
     return str(f.title)
-
-
-def item_order(doc: Document) -> tuple[tuple[int, int, int], str, str]:
-    """Items by when their target ends (undated last), then title; public fields only."""
-    f = doc.fields
-    assert isinstance(f, RoadmapItem)
-    return (target_order(f.target), f.title.lower(), doc.slug)
 
 
 def feedback_ref(doc: Document) -> v.FeedbackRef:

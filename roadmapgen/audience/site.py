@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.guard import check_public
 from roadmapgen.audience.kinds import project_document
-from roadmapgen.audience.project import Audience, Projector
+from roadmapgen.audience.project import Audience, Projector, item_view_order
 from roadmapgen.config import SiteConfig
 from roadmapgen.errors import ContentError
 from roadmapgen.model.documents import Persona
-from roadmapgen.model.fields import target_order
 from roadmapgen.model.graph import Corpus
 
 
@@ -43,10 +42,18 @@ def project_site(
     return assemble(projector, views), problems
 
 
-def assemble(projector: Projector, views: Mapping[str, Any]) -> v.PublicSite:
-    """Order the views into a site. Public orders use public fields only."""
+def assemble(
+    projector: Projector, views: Mapping[str, Any], item_order: Callable[[v.ItemView], Any] = item_view_order
+) -> v.PublicSite:
+    """Order the views into a site. Public orders use public fields only.
+
+    ``item_order`` is :func:`item_view_order`, or a memo of it in a live preview."""
+    buckets: dict[type, list[Any]] = {}
+    for view in views.values():
+        buckets.setdefault(v.PUBLIC_VIEW_OF.get(type(view), type(view)), []).append(view)
+
     def of(kind: type) -> list[Any]:
-        return [view for view in views.values() if isinstance(view, kind)]
+        return buckets.get(kind, [])
 
     settings = projector.config.settings
     internal = projector.internal
@@ -59,7 +66,7 @@ def assemble(projector: Projector, views: Mapping[str, Any]) -> v.PublicSite:
         vision=views.get("vision"),
         objectives=tuple(sorted(of(v.ObjectiveView), key=lambda o: (o.title.lower(), o.slug))),
         personas=tuple(sorted(of(v.PersonaView), key=lambda p: (p.name.lower(), p.slug))),
-        items=tuple(sorted(of(v.ItemView), key=lambda i: (target_order(i.target), i.title.lower(), i.slug))),
+        items=tuple(sorted(of(v.ItemView), key=item_order)),
         releases=tuple(sorted(of(v.ReleaseView), key=lambda r: (r.date, r.slug), reverse=True)),
         metrics=tuple(sorted(of(v.MetricView), key=lambda m: (m.name.lower(), m.slug))),
         assets=_assets(projector, views),

@@ -267,3 +267,10 @@ class InternalSite(PublicSite):
     feedback: tuple[FeedbackView, ...]
     """Newest first."""
     research: ResearchGoal
+
+
+PUBLIC_VIEW_OF: dict[type, type] = {
+    InternalVisionView: VisionView, InternalObjectiveView: ObjectiveView, InternalPersonaView: PersonaView,
+    InternalItemView: ItemView, InternalReleaseView: ReleaseView, InternalMetricView: MetricView,
+}
+"""Each internal view class -> the public class it extends (how sites group their views)."""

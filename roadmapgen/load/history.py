@@ -19,12 +19,12 @@ def last_changed(project_dir: Path, sources: Iterable[SourceFile]) -> dict[str, 
     sources = list(sources)
     committed = _git_dates(project_dir, [source.absolute for source in sources])
     return {
-        source.key: committed.get(source.absolute) or _mtime_date(source.absolute)
+        source.key: committed.get(source.absolute) or modified_date(source.absolute)
         for source in sources
     }
 
 
-def _mtime_date(path: Path) -> dt.date:
+def modified_date(path: Path) -> dt.date:
     return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -50,11 +50,11 @@ class SourceFile:
     content_path: str
     """Relative to the content folder, e.g. 'roadmap/sso.md'; what Markdown links name."""
     absolute: Path
+    key: str = field(init=False)
+    """The document's identity: its content path without the suffix, e.g. 'roadmap/sso'."""
 
-    @property
-    def key(self) -> str:
-        """The document's identity: its content path without the suffix, e.g. 'roadmap/sso'."""
-        return document_key(self.content_path)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", document_key(self.content_path))
 
 
 def document_key(content_path: str) -> str:
@@ -70,3 +70,10 @@ def kind_of_content_path(content_path: str) -> Kind | None:
     if kind is None or "/" in name or not name.endswith(kind.suffix):
         return None
     return kind
+
+
+def kind_of_key(key: str) -> str:
+    """'roadmap/sso' -> 'item'; 'vision' -> 'vision'."""
+    folder = key.split("/", 1)[0]
+    kind = FOLDER_KINDS.get(folder)
+    return kind.name if kind else VISION.name

@@ -105,16 +105,18 @@ Target = Annotated[
 
 
 def target_order(target: str | None) -> tuple[int, int, int]:
-    """Sort key of a target: when it ends. 2026-Q4 and 2026-12 both end in December; undated last."""
-    match = _TARGET.match(target or "")
-    if not match:
+    """Sort key of a target: when it ends. 2026-Q4 and 2026-12 both end in December; undated last.
+
+    Targets are validated when read, so this only slices (it runs for every item on every sort).
+    """
+    if not target:
         return (9999, 12, 32)
-    year, quarter, month, day_month, day = match.groups()
-    if quarter:
-        return (int(year), int(quarter) * 3, 32)
-    if month:
-        return (int(year), int(month), 32)
-    return (int(year), int(day_month), int(day))
+    year, rest = int(target[:4]), target[5:]
+    if rest[0] == "Q":
+        return (year, int(rest[1]) * 3, 32)
+    if len(rest) == 2:
+        return (year, int(rest), 32)
+    return (year, int(rest[:2]), int(rest[3:]))
 
 
 def _check_asset_path(value: str) -> str:

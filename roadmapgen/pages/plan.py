@@ -8,7 +8,8 @@ changes; caches key pages on them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,15 +53,25 @@ class PageInfo:
         return self.path.removesuffix("index.html")
 
 
+Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+"""A page's template values, or a function making them when the page is rendered.
+
+Summaries over the whole site (the board, priorities) are made lazily: a live preview
+then only pays for them when someone looks at the page."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageSpec:
     page: PageInfo
     template: str
     """A Jinja template, or the name of a data writer (see :mod:`roadmapgen.render.data`)."""
-    context: Mapping[str, Any] = field(default_factory=dict)
+    context: Context = field(default_factory=dict)
     deps: frozenset[str]
     root: str
     """What ROOT becomes in this file: a relative path up to the site root, or an absolute URL."""
+
+    def values(self) -> Mapping[str, Any]:
+        return self.context() if callable(self.context) else self.context
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +85,28 @@ def relative_root(path: str) -> str:
     return "../" * depth if depth else "./"
 
 
-def _html(path: str, template: str, title: str, section: str, deps: frozenset[str], **context: Any) -> PageSpec:
+def _html(path: str, template: str, title: str, section: str, deps: frozenset[str],
+          context: Context | None = None, description: str | None = None) -> PageSpec:
     url = ROOT + path.removesuffix("index.html")
-    description = context.pop("description", None)
     info = PageInfo(path=path, url=url, title=title, section=section, description=description)
-    return PageSpec(page=info, template=template, context=context, deps=deps, root=relative_root(path))
+    return PageSpec(page=info, template=template, context=context or {}, deps=deps, root=relative_root(path))
 
 
-def plan_pages(site: v.PublicSite) -> Plan:
-    pages = [*_overview_pages(site), *_document_pages(site), *_data_files(site)]
+PagesOf = Callable[[Any], tuple[PageSpec, ...]]
+"""A document view -> its own pages (see :func:`pages_of`); a live preview memoizes it."""
+
+
+def plan_pages(site: v.PublicSite, own_pages: PagesOf | None = None) -> Plan:
+    """Every file of the site: overviews, each document's own pages, data files, sitemap."""
+    own_pages = own_pages or pages_of
+    documents: list[Any] = [*site.items, *site.releases, *site.personas, *site.objectives]
+    if isinstance(site, v.InternalSite):
+        documents.extend(site.feedback)
+    pages = [*_overview_pages(site)]
     if isinstance(site, v.InternalSite):
         pages.extend(_internal_pages(site))
+    pages.extend(spec for view in documents for spec in own_pages(view))
+    pages.extend(_data_files(site))
     html_pages = tuple(spec.page for spec in pages if spec.page.path.endswith(".html") and spec.page.path != "404.html")
     pages.append(_sitemap(site, html_pages))
     return Plan(nav=_nav(site), pages=tuple(pages))
@@ -104,54 +126,64 @@ def _nav(site: v.PublicSite) -> tuple[NavLink, ...]:
 
 
 def _overview_pages(site: v.PublicSite) -> Iterator[PageSpec]:
-    board = aggregates.board(site.items)
+    board = functools.cache(lambda: aggregates.board(site.items))
     everything = frozenset({"vision", every("item"), every("release")})
     yield _html("index.html", "home.html", site.info.product, "home", everything,
-                board=board, latest=site.releases[:3], description=site.vision.statement if site.vision else site.info.tagline)
-    yield _html("roadmap/index.html", "board.html", "Roadmap", "roadmap", frozenset({every("item")}), board=board)
+                lambda: {"board": board(), "latest": site.releases[:3]},
+                description=site.vision.statement if site.vision else site.info.tagline)
+    yield _html("roadmap/index.html", "board.html", "Roadmap", "roadmap", frozenset({every("item")}),
+                lambda: {"board": board()})
     yield _html("releases/index.html", "changelog.html", "Releases", "releases", frozenset({every("release")}),
-                releases=site.releases)
+                {"releases": site.releases})
     yield replace(_html("404.html", "404.html", "Page not found", "none", frozenset()), root=_absolute_path(site))
     if site.personas:
         yield _html("personas/index.html", "personas.html", "Personas", "personas", frozenset({every("persona")}),
-                    personas=site.personas)
+                    {"personas": site.personas})
     if site.objectives:
         yield _html("objectives/index.html", "objectives.html", "Objectives", "objectives",
-                    frozenset({every("objective")}), objectives=site.objectives)
+                    frozenset({every("objective")}), {"objectives": site.objectives})
     if site.metrics:
-        charts = tuple((metric, line_chart(metric.name, metric.points, metric.unit, getattr(metric, "target", None)))
-                       for metric in site.metrics)
         yield _html("metrics/index.html", "metrics.html", "Metrics", "metrics", frozenset({every("metric")}),
-                    charts=charts)
+                    lambda: {"charts": _charts(site.metrics)})
 
 
-def _document_pages(site: v.PublicSite) -> Iterator[PageSpec]:
-    for item in site.items:
-        yield _html(f"roadmap/{item.slug}/index.html", "item.html", item.title, "roadmap",
-                    frozenset({f"roadmap/{item.slug}"}), item=item, description=item.summary)
-    for release in site.releases:
-        yield _html(f"releases/{release.slug}/index.html", "release.html", _release_title(release), "releases",
-                    frozenset({f"releases/{release.slug}"}), release=release, description=release.summary)
-    for persona in site.personas:
-        yield _html(f"personas/{persona.slug}/index.html", "persona.html", persona.name, "personas",
-                    frozenset({f"personas/{persona.slug}"}), persona=persona, description=persona.quote)
-    for objective in site.objectives:
-        yield _html(f"objectives/{objective.slug}/index.html", "objective.html", objective.title, "objectives",
-                    frozenset({f"objectives/{objective.slug}"}), objective=objective, description=objective.summary)
+def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Any], ...]:
+    return tuple((metric, line_chart(metric.name, metric.points, metric.unit, getattr(metric, "target", None)))
+                 for metric in metrics)
+
+
+def pages_of(view: Any) -> tuple[PageSpec, ...]:
+    """A document's own pages: one per item, release, persona, objective and feedback entry."""
+    if isinstance(view, v.ItemView):
+        return (_html(f"roadmap/{view.slug}/index.html", "item.html", view.title, "roadmap",
+                      frozenset({f"roadmap/{view.slug}"}), {"item": view}, view.summary),)
+    if isinstance(view, v.ReleaseView):
+        return (_html(f"releases/{view.slug}/index.html", "release.html", _release_title(view), "releases",
+                      frozenset({f"releases/{view.slug}"}), {"release": view}, view.summary),)
+    if isinstance(view, v.PersonaView):
+        return (_html(f"personas/{view.slug}/index.html", "persona.html", view.name, "personas",
+                      frozenset({f"personas/{view.slug}"}), {"persona": view}, view.quote),)
+    if isinstance(view, v.ObjectiveView):
+        return (_html(f"objectives/{view.slug}/index.html", "objective.html", view.title, "objectives",
+                      frozenset({f"objectives/{view.slug}"}), {"objective": view}, view.summary),)
+    if isinstance(view, v.FeedbackView):
+        title = view.customer or f"{view.source.capitalize()} feedback"
+        return (_html(f"feedback/{view.slug}/index.html", "feedback.html", title, "feedback",
+                      frozenset({f"feedback/{view.slug}"}), {"entry": view}),)
+    return ()
 
 
 def _internal_pages(site: v.InternalSite) -> Iterator[PageSpec]:
-    ranked, unscored = aggregates.priorities(site.items)
+    def priorities() -> Mapping[str, Any]:
+        ranked, unscored = aggregates.priorities(site.items)
+        return {"ranked": ranked, "unscored": unscored}
+
     yield _html("priorities/index.html", "priorities.html", "Priorities", "priorities", frozenset({every("item")}),
-                ranked=ranked, unscored=unscored)
+                priorities)
     yield _html("research/index.html", "research.html", "Research", "research",
-                frozenset({every("feedback"), every("persona")}), research=aggregates.research(site))
+                frozenset({every("feedback"), every("persona")}), lambda: {"research": aggregates.research(site)})
     yield _html("feedback/index.html", "feedback-list.html", "Feedback", "feedback", frozenset({every("feedback")}),
-                feedback=site.feedback)
-    for entry in site.feedback:
-        title = entry.customer or f"{entry.source.capitalize()} feedback"
-        yield _html(f"feedback/{entry.slug}/index.html", "feedback.html", title, "feedback",
-                    frozenset({f"feedback/{entry.slug}"}), entry=entry)
+                {"feedback": site.feedback})
 
 
 def _release_title(release: v.ReleaseView) -> str:

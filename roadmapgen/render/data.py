@@ -43,7 +43,7 @@ def _dump(data: Any) -> str:
 
 
 def roadmap_json(site: v.PublicSite, spec: PageSpec) -> str:
-    items = [to_data(item, spec.root) for item in spec.context["items"]]
+    items = [to_data(item, spec.root) for item in spec.values()["items"]]
     return _dump({"product": site.info.product, "items": items})
 
 
@@ -55,7 +55,7 @@ def json_feed(site: v.PublicSite, spec: PageSpec) -> str:
         "home_page_url": root or None,
         "feed_url": f"{root}feed.json" if root else None,
         "language": site.info.language,
-        "items": [_json_feed_item(release, root) for release in spec.context["releases"]],
+        "items": [_json_feed_item(release, root) for release in spec.values()["releases"]],
     }
     return _dump({key: value for key, value in feed.items() if value is not None})
 

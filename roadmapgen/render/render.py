@@ -42,7 +42,7 @@ class Renderer:
         else:
             try:
                 template = self.env.get_template(spec.template)
-                text = template.render(site=site, nav=nav, page=spec.page, **spec.context)
+                text = template.render(site=site, nav=nav, page=spec.page, **spec.values())
             except jinja2.TemplateError as exc:
                 raise self._located(exc, spec) from None
         return place(text, spec.root).encode("utf-8")

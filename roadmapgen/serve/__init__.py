@@ -1,0 +1,1 @@
+"""Live preview: an in-memory site rebuilt incrementally, served over HTTP with live reload."""

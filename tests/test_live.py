@@ -1,0 +1,126 @@
+"""The incremental engine behind `serve`: after any edit, the same site a full build makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from roadmapgen.audience.project import Audience
+from roadmapgen.serve.live import LiveSite
+from tests.conftest import copy_example
+
+SOURCE_DATE = dt.date(2026, 11, 20)
+
+
+def everything(live: LiveSite) -> dict[str, bytes]:
+    snapshot = live.snapshot
+    assert snapshot is not None
+    pages = {path: snapshot.page(path) for path in snapshot.pages}
+    files = {path: source.read_bytes() for path, source in snapshot.files.items()}
+    return {**pages, **files}
+
+
+def fresh(project: Path, audience: Audience) -> dict[str, bytes]:
+    live = LiveSite(project, audience, SOURCE_DATE)
+    assert live.rebuild().ok
+    return everything(live)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new))
+
+
+EDITS: list[tuple[str, Callable[[Path], list[Path]]]] = [
+    ("retitle an item shown on persona, objective and release pages", lambda p: [
+        replace_in(p / "content/roadmap/macros.md", "title: Macros", "title: Saved replies"),
+        p / "content/roadmap/macros.md"][1:]),
+    ("rename a persona shown on item pages", lambda p: [
+        replace_in(p / "content/personas/maya-agent.md", "name: Maya Okafor", "name: Maya O."),
+        p / "content/personas/maya-agent.md"][1:]),
+    ("make a public persona internal", lambda p: [
+        replace_in(p / "content/personas/leo-customer.md", "visibility: public", "visibility: internal"),
+        p / "content/personas/leo-customer.md"][1:]),
+    ("move an item to another horizon", lambda p: [
+        replace_in(p / "content/roadmap/audit-log.md", "horizon: next", "horizon: now"),
+        p / "content/roadmap/audit-log.md"][1:]),
+    ("add an item", lambda p: [
+        (p / "content/roadmap/webhooks.md").write_text(
+            "---\ntitle: Webhooks\nstatus: planned\nhorizon: later\npersonas: [sam-founder]\nvisibility: public\n---\nSoon.\n"),
+        p / "content/roadmap/webhooks.md"][1:]),
+    ("ship an item in a release", lambda p: [
+        replace_in(p / "content/releases/3.7.0.md", "ships: [dark-mode]", "ships: [dark-mode, webhooks]"),
+        p / "content/releases/3.7.0.md"][1:]),
+    ("link an item body to a persona", lambda p: [
+        replace_in(p / "content/roadmap/webhooks.md", "Soon.", "Soon, for [Sam](../personas/sam-founder.md)."),
+        p / "content/roadmap/webhooks.md"][1:]),
+    ("delete the linked persona's reference and the item", lambda p: [
+        replace_in(p / "content/releases/3.7.0.md", "ships: [dark-mode, webhooks]", "ships: [dark-mode]"),
+        (p / "content/roadmap/webhooks.md").unlink(),
+        p / "content/releases/3.7.0.md", p / "content/roadmap/webhooks.md"][2:]),
+    ("add feedback for an item", lambda p: [
+        (p / "content/feedback/2026-11-extra.md").write_text(
+            "---\ndate: 2026-11-15\nsource: survey\nitems: [macros]\npersona: maya-agent\n---\nMore.\n"),
+        p / "content/feedback/2026-11-extra.md"][1:]),
+    ("change a metric", lambda p: [
+        replace_in(p / "content/metrics/nps.yaml", "value: 43", "value: 47"),
+        p / "content/metrics/nps.yaml"][1:]),
+    ("change the config", lambda p: [
+        replace_in(p / "roadmapgen.yaml", "product: Brightdesk", "product: Brightdesk Cloud"),
+        p / "roadmapgen.yaml"][1:]),
+    ("add a project theme template", lambda p: [
+        replace_in(p / "roadmapgen.yaml", "language: en", "language: en\ntheme: brand"),
+        (p / "themes/brand/templates").mkdir(parents=True),
+        (p / "themes/brand/templates/item.html").write_text(
+            '{% extends "!default/item.html" %}{% block title %}{{ item.title }} (preview){% endblock %}'),
+        p / "roadmapgen.yaml", p / "themes/brand/templates/item.html"][3:]),
+]
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_incremental_rebuilds_equal_full_builds(tmp_path: Path, audience: Audience) -> None:
+    project = copy_example(tmp_path / "project")
+    live = LiveSite(project, audience, SOURCE_DATE)
+    assert live.rebuild().ok
+    for name, edit in EDITS:
+        everything(live)  # render every page, so the rebuild must decide what to keep
+        changed = edit(project)
+        outcome = live.rebuild(changed)
+        assert outcome.ok, (name, [p.format() for p in outcome.problems])
+        assert everything(live) == fresh(project, audience), name
+
+
+def test_a_body_edit_invalidates_only_its_dependents(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    live = LiveSite(project, Audience.PUBLIC, SOURCE_DATE)
+    live.rebuild()
+    everything(live)
+    path = project / "content/roadmap/csat-follow-ups.md"
+    replace_in(path, "opens a follow-up task", "opens a follow-up reminder")
+    outcome = live.rebuild([path])
+    snapshot = live.snapshot
+    assert outcome.ok and outcome.invalidated == 5
+    assert sorted(set(snapshot.pages) - set(snapshot.rendered)) == [
+        "index.html", "roadmap.json", "roadmap/csat-follow-ups/index.html", "roadmap/index.html", "sitemap.xml"]
+
+
+def test_errors_keep_the_last_good_site_and_recover(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    live = LiveSite(project, Audience.INTERNAL, SOURCE_DATE)
+    live.rebuild()
+    good = live.snapshot
+    path = project / "content/roadmap/macros.md"
+    replace_in(path, "status: shipped", "status: done")
+    other = project / "content/roadmap/dark-mode.md"
+    replace_in(other, "title: Dark mode", "title: Night mode")
+    assert not live.rebuild([path]).ok
+    assert not live.rebuild([other]).ok
+    assert live.snapshot is good
+    assert [p.format() for p in live.problems][0].startswith("content/roadmap/macros.md:3:9: error: 'status'")
+    replace_in(path, "status: done", "status: shipped")
+    assert live.rebuild([path]).ok
+    assert b"Night mode" in live.snapshot.page("roadmap/dark-mode/index.html")
