@@ -43,17 +43,20 @@ class Run:
     peak_mib: float
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc), in KiB."""
+def _tree_pss_kib(pid: int) -> int:
+    """Proportional set size of a process and all its descendants (Linux /proc), in KiB.
+
+    PSS splits pages shared between processes (forked workers share the parent's memory
+    copy-on-write) among them, so the sum is the memory the tree really occupies."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/status", encoding="ascii") as status:
-                total += next((int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{current}/smaps_rollup", encoding="ascii") as rollup:
+                total += next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
             with open(f"/proc/{current}/task/{current}/children", encoding="ascii") as children:
                 pending.extend(int(child) for child in children.read().split())
-        except (FileNotFoundError, ProcessLookupError):
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
 
@@ -69,7 +72,7 @@ def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | N
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _tree_rss_kib(process.pid))
+            peak = max(peak, _tree_pss_kib(process.pid))
             stop.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -1,27 +1,47 @@
 """Build orchestration: project -> corpus -> one site per audience -> output, or a report.
 
-Everything is read, checked and projected for every audience before a file is
-written; nothing replaces the previous output until every site was written in full.
+Everything is read, checked and projected for every audience before a file is written;
+nothing replaces the previous output until every site was written in full. Reading
+(per file) and rendering (per page) are spread over all cores; a file whose inputs did
+not change since the last build comes from the document cache or the previous output.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from roadmapgen.audience.project import Audience
-from roadmapgen.audience.site import project_site
+from roadmapgen.audience.site import project_site, today_for
 from roadmapgen.audience.views import PublicSite
+from roadmapgen.cache import CACHE_DIR, DocumentCache, code_fingerprint, manifest_path
+from roadmapgen.config import CONFIG_FILE, SiteConfig
 from roadmapgen.errors import ContentError, Report
+from roadmapgen.load.discover import ProjectFiles
 from roadmapgen.model.graph import Corpus
-from roadmapgen.pages.plan import plan_pages
-from roadmapgen.project import Project, load_project
+from roadmapgen.model.reading import read_all
+from roadmapgen.pages.plan import PageSpec, Plan, plan_pages
+from roadmapgen.parallel import map_forked, usable_cores
+from roadmapgen.project import load_corpus, scan_project
 from roadmapgen.render.render import Renderer
 from roadmapgen.render.templates import static_files, theme_chain
+from roadmapgen.reuse import (
+    FileRecord,
+    Fingerprints,
+    Manifest,
+    document_fingerprints,
+    file_record,
+    git_head,
+    input_stamp,
+    tree_digest,
+)
 from roadmapgen.write import Staging, commit, prepare
 
 
@@ -33,6 +53,22 @@ class BuildOptions:
     strict: bool = False
     source_date: dt.date | None = None
     """From SOURCE_DATE_EPOCH: the only clock a build may show."""
+    jobs: int = 0
+    """Worker processes; 0 means one per core."""
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    """Default: .roadmapgen-cache in the project."""
+
+    def workers(self) -> int:
+        return self.jobs or usable_cores()
+
+    def cache_root(self, project_dir: Path) -> Path:
+        return self.cache_dir or project_dir / CACHE_DIR
+
+    def document_cache(self, project_dir: Path, *, read_only: bool = False) -> DocumentCache | None:
+        if not self.use_cache:
+            return None
+        return DocumentCache(self.cache_root(project_dir), code_fingerprint(), read_only=read_only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +76,8 @@ class SiteStats:
     pages: int
     files: int
     assets: int
+    rendered: int
+    """Files written this time; the others were reused unchanged from the previous build."""
 
 
 @dataclass
@@ -48,6 +86,9 @@ class BuildResult:
     output_dir: Path | None = None
     sites: dict[Audience, SiteStats] = field(default_factory=dict)
     seconds: float = 0.0
+    up_to_date: bool = False
+    """Nothing changed since the last build, whose output is intact: nothing was written."""
+    written: dict[Audience, WrittenSite] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -57,9 +98,12 @@ class BuildResult:
 def check(project_dir: Path, options: BuildOptions) -> Report:
     """Everything a build checks, without rendering or writing anything."""
     report = Report()
-    project = load_project(project_dir, report)
-    if project is not None:
-        _project_sites(project, options, report)
+    scanned = scan_project(project_dir, report)
+    if scanned is not None:
+        config, files = scanned
+        corpus = load_corpus(config, files, report, _reader(config, options, read_only=True))
+        if not report.failed:
+            _project_sites(corpus, config, options, report)
     if options.strict:
         report.make_warnings_errors()
     return report
@@ -68,70 +112,201 @@ def check(project_dir: Path, options: BuildOptions) -> Report:
 def build(project_dir: Path, options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult(Report())
-    project = load_project(project_dir, result.report, output_dir=options.output_dir)
-    if project is None:
+    scanned = scan_project(project_dir, result.report, options.output_dir)
+    if scanned is None:
         return result
-    sites = _project_sites(project, options, result.report)
-    if options.strict:
-        result.report.make_warnings_errors()
-    if result.report.failed:
-        return result
-    result.output_dir = project.config.output_dir
-    try:
-        result.sites = write_sites(project, sites)
-    except ContentError as error:
-        result.report.add(error)
+    config, files = scanned
+    themes = theme_chain(config.theme_dir)
+    result.output_dir = config.output_dir
+    manifest_file = manifest_path(options.cache_root(config.project_dir), config.output_dir)
+    manifest = Manifest.load(manifest_file) if options.use_cache else Manifest()
+    inputs = _inputs(config, files, themes, options)
+    if options.use_cache and inputs and manifest.up_to_date(config.output_dir, inputs, _names(options.audiences)):
+        result.up_to_date = True
+        result.sites = {a: _stats_of(manifest.sites[a.value], 0) for a in options.audiences}
+    else:
+        _build_sites(config, files, themes, manifest, inputs, options, result)
+        if result.ok and options.use_cache:
+            fresh = {audience.value: site.files for audience, site in result.written.items()}
+            Manifest(inputs, {**manifest.sites, **fresh}).save(manifest_file)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _project_sites(project: Project, options: BuildOptions, report: Report) -> dict[Audience, PublicSite]:
+def _build_sites(config: SiteConfig, files: ProjectFiles, themes: Sequence[Path], manifest: Manifest,
+                 inputs: str | None, options: BuildOptions, result: BuildResult) -> None:
+    corpus = load_corpus(config, files, result.report, _reader(config, options))
+    if result.report.failed:
+        return
+    sites = _project_sites(corpus, config, options, result.report)
+    if options.strict:
+        result.report.make_warnings_errors()
+    if result.report.failed:
+        return
+    plans = {audience: plan_pages(site) for audience, site in sites.items()}
+    tasks = _tasks(config, corpus, sites, plans, themes, manifest, options)
+    # Only views, plans and tasks are needed from here: let the documents go before workers
+    # fork, so their memory is neither copied nor counted twice.
+    del corpus
+    gc.collect()
+    result.written, problems = write_sites(config, sites, plans, tasks, manifest, options)
+    result.report.extend(problems)
+    result.sites = {audience: _stats_of(site.files, site.rendered) for audience, site in result.written.items()}
+
+
+def _reader(config: SiteConfig, options: BuildOptions, *, read_only: bool = False) -> Any:
+    cache = options.document_cache(config.project_dir, read_only=read_only)
+    return functools.partial(read_all, cache=cache, jobs=options.workers())
+
+
+def _names(audiences: Sequence[Audience]) -> list[str]:
+    return [audience.value for audience in audiences]
+
+
+def _project_sites(corpus: Corpus, config: SiteConfig, options: BuildOptions, report: Report) -> dict[Audience, PublicSite]:
     sites = {}
     for audience in options.audiences:
-        site, problems = project_site(project.corpus, project.config, audience, options.source_date)
+        site, problems = project_site(corpus, config, audience, options.source_date)
         report.extend(problems)
         sites[audience] = site
     return sites
 
 
-def write_sites(project: Project, sites: dict[Audience, PublicSite]) -> dict[Audience, SiteStats]:
-    """Render and stage every site, then swap them all in; on any failure, none."""
-    config = project.config
-    themes = theme_chain(config.theme_dir)
-    renderer = Renderer.for_themes(themes, config.project_dir)
-    prepare(config.output_dir, [audience.value for audience in sites])
-    created = not config.output_dir.exists()
-    staged: list[Staging] = []
+def _theme_files(themes: Sequence[Path]) -> list[Path]:
+    return [path for theme in themes for path in theme.rglob("*") if path.is_file()]
+
+
+def _inputs(config: SiteConfig, files: ProjectFiles, themes: Sequence[Path], options: BuildOptions) -> str | None:
+    """A fingerprint of everything a build reads, or None if a file changed too recently to trust."""
+    paths = [config.project_dir / CONFIG_FILE, *(s.absolute for s in files.documents), *files.assets.values(),
+             *_theme_files(themes)]
+    extra = {"code": code_fingerprint(), "audiences": ",".join(_names(options.audiences)),
+             "date": str(options.source_date), "git": git_head(config.project_dir), "out": str(config.output_dir)}
+    stamp, newest = input_stamp(paths, extra)
+    # A file written within the last two seconds may change again within the same mtime tick.
+    return stamp if newest < time.time_ns() - 2_000_000_000 else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    audience: Audience
+    path: str
+    fingerprint: str
+    reuse: Path | None
+    spec: int | None = None
+    """Index into the site's plan, for pages; None for files copied as they are."""
+    source: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenSite:
+    files: dict[str, FileRecord]
+    """Every file of the site: fingerprint, size and mtime, for the next build's manifest."""
+    rendered: int
+    """How many were written this time rather than reused."""
+
+
+def write_sites(
+    config: SiteConfig, sites: dict[Audience, PublicSite], plans: dict[Audience, Plan], tasks: list[_Task],
+    manifest: Manifest, options: BuildOptions,
+) -> tuple[dict[Audience, WrittenSite], list[ContentError]]:
+    """Render and stage every site, then swap them all in; on any failure (template problems), none."""
+    renderer = Renderer.for_themes(theme_chain(config.theme_dir), config.project_dir)
+    out = config.output_dir
+    prepare(out, _names(list(sites)))
+    created = not out.exists()
+    stagings = {audience: Staging(out, audience.value) for audience in sites}
     committed = False
     try:
-        stats = {}
-        for audience, site in sites.items():
-            staging = Staging(config.output_dir, audience.value)
-            staged.append(staging)
-            stats[audience] = _write_site(staging, site, renderer, project.corpus, static_files(themes))
-        commit(staged)
+        records, problems = _run(tasks, sites, plans, stagings, renderer, options.workers())
+        if problems:
+            return {}, problems
+        commit(list(stagings.values()), previous_files=sum(len(files) for files in manifest.sites.values()))
         committed = True
-        return stats
     finally:
-        for staging in staged:
-            staging.discard()
-        if created and not committed:
-            shutil.rmtree(config.output_dir, ignore_errors=True)
+        if not committed:  # after the swap, the staging paths hold the previous output, which commit() deletes
+            for staging in stagings.values():
+                staging.discard()
+            if created:
+                shutil.rmtree(out, ignore_errors=True)
+    rendered = {audience: sum(1 for t in tasks if t.audience is audience and t.reuse is None) for audience in sites}
+    return {audience: WrittenSite(files, rendered[audience]) for audience, files in records.items()}, []
 
 
-def _write_site(
-    staging: Staging, site: PublicSite, renderer: Renderer, corpus: Corpus, static: dict[str, Path]
-) -> SiteStats:
-    plan = plan_pages(site)
-    for spec in plan.pages:
-        staging.write(spec.page.path, renderer.render(site, plan.nav, spec))
-    for asset in site.assets:
-        staging.copy(asset, corpus.assets[asset])
-    for name, source in static.items():
-        staging.copy(f"static/{name}", source)
-    pages = sum(1 for spec in plan.pages if spec.page.path.endswith(".html"))
-    return SiteStats(pages=pages, files=len(plan.pages) - pages + len(static), assets=len(site.assets))
+def _tasks(config: SiteConfig, corpus: Corpus, sites: dict[Audience, PublicSite], plans: dict[Audience, Plan],
+           themes: Sequence[Path], manifest: Manifest, options: BuildOptions) -> list[_Task]:
+    theme = tree_digest(_theme_files(themes))
+    settings = (config.project_dir / CONFIG_FILE).read_bytes()
+    today = today_for(corpus, options.source_date)
+    shared = document_fingerprints(corpus)
+    tasks = []
+    for audience, site in sites.items():
+        internal = audience is Audience.INTERNAL
+        salt = "|".join((code_fingerprint(), theme, settings.hex(), audience.value, repr(plans[audience].nav),
+                         str(today) if internal else ""))
+        fingerprints = Fingerprints.for_site(corpus, shared, salt, internal)
+        for index, spec in enumerate(plans[audience].pages):
+            fingerprint = fingerprints.page(spec)
+            tasks.append(_Task(audience, spec.page.path, fingerprint, _reusable(manifest, config, options, audience,
+                                                                               spec.page.path, fingerprint), index))
+        copied = {**{f"static/{n}": p for n, p in static_files(themes).items()},
+                  **{a: corpus.assets[a] for a in site.assets}}
+        for path, source in copied.items():
+            stat = source.stat()
+            fingerprint = f"file:{source}:{stat.st_size}:{stat.st_mtime_ns}"
+            reuse = _reusable(manifest, config, options, audience, path, fingerprint)
+            tasks.append(_Task(audience, path, fingerprint, reuse, source=source))
+    return tasks
+
+
+def _reusable(manifest: Manifest, config: SiteConfig, options: BuildOptions, audience: Audience, path: str,
+              fingerprint: str) -> Path | None:
+    return manifest.reusable(config.output_dir, audience.value, path, fingerprint) if options.use_cache else None
+
+
+def _run(
+    tasks: list[_Task], sites: dict[Audience, PublicSite], plans: dict[Audience, Plan],
+    stagings: dict[Audience, Staging], renderer: Renderer, jobs: int,
+) -> tuple[dict[Audience, dict[str, FileRecord]], list[ContentError]]:
+    """Carry out every task, in worker processes; template errors come back as problems."""
+
+    def setup() -> Any:
+        def execute(task: _Task) -> tuple[Audience, str, FileRecord] | ContentError:
+            staging = stagings[task.audience]
+            if task.reuse is not None:
+                target = staging.link(task.path, task.reuse)
+            elif task.source is not None:
+                target = staging.copy(task.path, task.source)
+            else:
+                assert task.spec is not None
+                plan = plans[task.audience]
+                spec: PageSpec = plan.pages[task.spec]
+                try:
+                    target = staging.write(task.path, renderer.render(sites[task.audience], plan.nav, spec))
+                except ContentError as error:
+                    return error
+            return task.audience, task.path, file_record(target, task.fingerprint)
+
+        return execute
+
+    ordered = sorted(tasks, key=lambda task: task.reuse is not None)  # renders (the slow part) spread first
+    records: dict[Audience, dict[str, FileRecord]] = {audience: {} for audience in sites}
+    problems = []
+    for outcome in map_forked(setup, ordered, jobs, share_here=True):
+        if isinstance(outcome, ContentError):
+            problems.append(outcome)
+        else:
+            audience, path, record = outcome
+            records[audience][path] = record
+    return {audience: dict(sorted(files.items())) for audience, files in records.items()}, problems
+
+
+def _stats_of(files: dict[str, FileRecord], rendered: int) -> SiteStats:
+    pages = sum(1 for path in files if path.endswith(".html"))
+    assets = sum(1 for path in files if path.startswith("assets/"))
+    return SiteStats(pages=pages, files=len(files) - pages - assets, assets=assets, rendered=rendered)
 
 
 def audiences_for(choice: str) -> Sequence[Audience]:
     return tuple(Audience) if choice == "all" else (Audience(choice),)
+

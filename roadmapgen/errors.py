@@ -40,6 +40,10 @@ class ContentError(Exception):
         self.message = message
         self.severity = severity
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[str, int, int, str, Severity]]:
+        # Problems travel through the cache and between worker processes.
+        return (ContentError, (self.path, self.line, self.column, self.message, self.severity))
+
     def format(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.severity.value}: {self.message}"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from roadmapgen.config import CONFIG_FILE, SiteConfig, load_config
 from roadmapgen.errors import Report, UsageError
-from roadmapgen.load.discover import discover
+from roadmapgen.load.discover import ProjectFiles, discover
 from roadmapgen.load.history import last_changed
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.markdown.parser import BodyParser
@@ -45,16 +45,20 @@ def read_serially(sources: Iterable[SourceFile]) -> Iterator[ReadResult]:
     return (read_document(source, parser) for source in sources)
 
 
-def load_project(
-    project_dir: Path, report: Report, *, output_dir: Path | None = None, read_many: ReadMany = read_serially
-) -> Project | None:
-    """Everything up to the checked corpus; None (with the report saying why) on errors."""
+def scan_project(
+    project_dir: Path, report: Report, output_dir: Path | None = None
+) -> tuple[SiteConfig, ProjectFiles] | None:
+    """The configuration and the files there are; None (with the report saying why) on errors."""
     config, problems = load_config(project_dir, output_dir=output_dir)
     report.extend(problems)
     if config is None or report.failed:
         return None
     files, problems = discover(config.project_dir, config.content_dir)
     report.extend(problems)
+    return config, files
+
+
+def load_corpus(config: SiteConfig, files: ProjectFiles, report: Report, read_many: ReadMany = read_serially) -> Corpus:
     documents = []
     for result in read_many(files.documents):
         report.extend(result.problems)
@@ -63,4 +67,16 @@ def load_project(
     history = last_changed(config.project_dir, files.documents)
     corpus, problems = link(documents, files.assets, history, existing=(source.key for source in files.documents))
     report.extend(problems)
+    return corpus
+
+
+def load_project(
+    project_dir: Path, report: Report, *, output_dir: Path | None = None, read_many: ReadMany = read_serially
+) -> Project | None:
+    """Everything up to the checked corpus; None (with the report saying why) on errors."""
+    scanned = scan_project(project_dir, report, output_dir)
+    if scanned is None:
+        return None
+    config, files = scanned
+    corpus = load_corpus(config, files, report, read_many)
     return None if report.failed else Project(config, corpus)

@@ -12,6 +12,8 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +21,10 @@ from pathlib import Path
 from roadmapgen.errors import UsageError
 
 MARKER = ".roadmapgen-output"
+"""Written next to the sites: the folders beside it are roadmapgen's to replace."""
 _MARKER_TEXT = "Written by `roadmapgen build`: internal/ and public/ are replaced whole on every build.\n"
+BACKGROUND_DELETE_FILES = 2000
+"""Previous outputs with more files than this are deleted by a detached process."""
 
 
 class Staging:
@@ -29,6 +34,7 @@ class Staging:
         output_dir.mkdir(parents=True, exist_ok=True)
         self.final = output_dir / audience
         self.dir = Path(tempfile.mkdtemp(prefix=f".{audience}.staging-", dir=output_dir))
+        self.dir.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
         self._made: set[Path] = {self.dir}
 
     def _target(self, relative: str) -> Path:
@@ -41,11 +47,24 @@ class Staging:
             self._made.add(target.parent)
         return target
 
-    def write(self, relative: str, data: bytes) -> None:
-        self._target(relative).write_bytes(data)
+    def write(self, relative: str, data: bytes) -> Path:
+        target = self._target(relative)
+        target.write_bytes(data)
+        return target
 
-    def copy(self, relative: str, source: Path) -> None:
-        shutil.copyfile(source, self._target(relative))
+    def copy(self, relative: str, source: Path) -> Path:
+        target = self._target(relative)
+        shutil.copyfile(source, target)
+        return target
+
+    def link(self, relative: str, source: Path) -> Path:
+        """Reuse an unchanged file of the previous build: a hard link where possible (instant)."""
+        target = self._target(relative)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        return target
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -68,14 +87,32 @@ def prepare(output_dir: Path, audiences: Sequence[str]) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def commit(stagings: Sequence[Staging]) -> None:
-    """Swap every staged site into place, then delete the previous output."""
-    for staging in stagings:
-        old = _swap(staging.dir, staging.final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+def commit(stagings: Sequence[Staging], previous_files: int = 0) -> None:
+    """Swap every staged site into place, then delete the previous output.
+
+    A large previous output (``previous_files``) is deleted by a detached process: removing
+    tens of thousands of directories takes seconds nobody needs to wait for. Its hidden
+    folder is swept by the next build if that process is ever interrupted.
+    """
     if stagings:
         (stagings[0].final.parent / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    for staging in stagings:
+        old = _swap(staging.dir, staging.final)
+        if old is None:
+            continue
+        if previous_files > BACKGROUND_DELETE_FILES:
+            _delete_in_background(old)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _delete_in_background(folder: Path) -> None:
+    command = [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)]
+    try:
+        subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True, close_fds=True)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _swap(new: Path, final: Path) -> Path | None:

@@ -8,7 +8,10 @@ site fails the build loudly instead of publishing it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
+
+from markupsafe import Markup
 
 from roadmapgen.audience import views as v
 
@@ -16,7 +19,7 @@ PUBLIC_TYPES: frozenset[type] = frozenset({
     v.PageRef, v.ItemCard, v.VisionView, v.ObjectiveView, v.PersonaView, v.ReleaseRef,
     v.ItemView, v.ReleaseView, v.MetricPointView, v.MetricView, v.SiteInfo, v.PublicSite,
 })
-_LEAVES = (str, int, float, type(None))
+_LEAVES: frozenset[type] = frozenset({str, Markup, int, float, bool, type(None), dt.date})
 
 
 class LeakError(AssertionError):
@@ -24,22 +27,19 @@ class LeakError(AssertionError):
 
 
 def check_public(site: v.PublicSite) -> None:
+    """Walk every object reachable from the site; raise LeakError on any non-public type."""
     pending: list[Any] = [site]
+    leaves = _LEAVES
     while pending:
         value = pending.pop()
-        if isinstance(value, _LEAVES):
+        kind = type(value)
+        if kind in leaves:
             continue
-        if isinstance(value, tuple):
+        if kind is tuple:
             pending.extend(value)
+        elif kind in PUBLIC_TYPES:
+            pending.extend(getattr(value, name) for name in kind.__dataclass_fields__)
         elif dataclasses.is_dataclass(value):
-            if type(value) not in PUBLIC_TYPES:
-                raise LeakError(f"{type(value).__name__} on the public site")
-            pending.extend(getattr(value, field.name) for field in dataclasses.fields(value))
-        elif not _is_public_leaf(value):
-            raise LeakError(f"unexpected {type(value).__name__} on the public site")
-
-
-def _is_public_leaf(value: Any) -> bool:
-    import datetime as dt
-
-    return isinstance(value, dt.date)
+            raise LeakError(f"{kind.__name__} on the public site")
+        else:
+            raise LeakError(f"unexpected {kind.__name__} on the public site")

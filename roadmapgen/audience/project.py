@@ -110,7 +110,7 @@ class Projector:
                 return None
             return page_path(target)
 
-        return Markup(resolve_links(html, doc.body.links, page_of)), problems
+        return resolve_links(html, doc.body.links, page_of), problems
 
     def _hidden_link(self, doc: Document, link: BodyLink) -> ContentError:
         kind = kind_of_content_path(link.target)

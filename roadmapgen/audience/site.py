@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.guard import check_public
 from roadmapgen.audience.kinds import project_document
-from roadmapgen.audience.project import Audience, Projector, item_view_order
+from roadmapgen.audience.project import Audience, Projector, item_card, item_view_order
 from roadmapgen.config import SiteConfig
 from roadmapgen.errors import ContentError
+from roadmapgen.memo import IdentityMemo
 from roadmapgen.model.documents import Persona
 from roadmapgen.model.graph import Corpus
 
@@ -37,7 +39,9 @@ def project_views(projector: Projector) -> tuple[dict[str, Any], list[ContentErr
 def project_site(
     corpus: Corpus, config: SiteConfig, audience: Audience, source_date: dt.date | None = None
 ) -> tuple[v.PublicSite, list[ContentError]]:
-    projector = Projector(corpus, config, audience, today_for(corpus, source_date))
+    # Each item's card appears on many pages (personas, objectives, releases, feedback): make it once.
+    cards = IdentityMemo(functools.partial(item_card, internal=audience is Audience.INTERNAL))
+    projector = Projector(corpus, config, audience, today_for(corpus, source_date), cards)
     views, problems = project_views(projector)
     return assemble(projector, views), problems
 

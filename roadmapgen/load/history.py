@@ -17,11 +17,8 @@ from roadmapgen.load.layout import SourceFile
 
 def last_changed(project_dir: Path, sources: Iterable[SourceFile]) -> dict[str, dt.date]:
     sources = list(sources)
-    committed = _git_dates(project_dir, [source.absolute for source in sources])
-    return {
-        source.key: committed.get(source.absolute) or modified_date(source.absolute)
-        for source in sources
-    }
+    committed = _git_dates(project_dir, sources)
+    return {source.key: committed.get(source.key) or modified_date(source.absolute) for source in sources}
 
 
 def modified_date(path: Path) -> dt.date:
@@ -38,23 +35,30 @@ def _git(cwd: Path, *args: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
-def _git_dates(project_dir: Path, files: list[Path]) -> Mapping[Path, dt.date]:
-    """Commit dates of files that are committed and unchanged since."""
+def _git_dates(project_dir: Path, sources: list[SourceFile]) -> Mapping[str, dt.date]:
+    """Commit dates, by document key, of files that are committed and unchanged since."""
     top = _git(project_dir, "rev-parse", "--show-toplevel")
-    if not top or not files:
+    if not top or not sources:
         return {}
     root = Path(top.strip()).resolve()
-    log = _git(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", str(project_dir.resolve()))
-    status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project_dir.resolve()))
+    project = project_dir.resolve()
+    log = _git(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", str(project))
+    status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project))
     if log is None or status is None:
         return {}
-    dirty = {root / entry[3:] for entry in status.split("\0") if len(entry) > 3}
-    dates: dict[Path, dt.date] = {}
+    dirty = {entry[3:] for entry in status.split("\0") if len(entry) > 3}
+    dates: dict[str, dt.date] = {}
     stamp: dt.date | None = None
     for line in log.splitlines():
         if line.startswith("\0"):
             stamp = dt.datetime.fromtimestamp(int(line[1:]), dt.timezone.utc).date()
         elif line and stamp is not None:
-            dates.setdefault(root / line, stamp)
-    wanted = {path.resolve(): path for path in files}
-    return {wanted[path]: date for path, date in dates.items() if path in wanted and path not in dirty}
+            dates.setdefault(line, stamp)
+    # Paths as git names them (relative to the repository), without resolving each file.
+    prefix = project.relative_to(root).as_posix() if project != root else ""
+    found = {}
+    for source in sources:
+        name = f"{prefix}/{source.path}" if prefix else source.path
+        if name in dates and name not in dirty:
+            found[source.key] = dates[name]
+    return found

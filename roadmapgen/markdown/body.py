@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from roadmapgen.errors import ContentError, Severity
 
 
@@ -41,9 +43,9 @@ class Body:
     turns into anchors or plain text once the audience's pages are known.
     """
 
-    internal_html: str
-    public_html: str
-    """The same string as ``internal_html`` when the body has no internal block."""
+    internal_html: Markup
+    public_html: Markup
+    """The same object as ``internal_html`` when the body has no internal block."""
     links: tuple[BodyLink, ...]
     assets: tuple[AssetUse, ...]
 

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from markupsafe import Markup
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from roadmapgen.errors import ContentError
@@ -55,8 +56,9 @@ class BodyParser:
         body = Body(internal_html, public_html, tuple(state.links), tuple(state.assets))
         return body, state.located(path)
 
-    def _render(self, tokens: Sequence[Token], env: EnvType) -> str:
-        return self._md.renderer.render(tokens, self._md.options, env)
+    def _render(self, tokens: Sequence[Token], env: EnvType) -> Markup:
+        # Markup once, here: wrapping later would copy every body into every view.
+        return Markup(self._md.renderer.render(tokens, self._md.options, env))
 
 
 def make_markdown() -> MarkdownIt:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from roadmapgen.markdown.body import BodyLink
 
@@ -31,7 +31,7 @@ def link_open(index: int) -> str:
 LINK_CLOSE = "\x01/L\x01"
 
 
-def resolve_links(html: str, links: Sequence[BodyLink], page_of: Callable[[BodyLink], str | None]) -> str:
+def resolve_links(html: Markup, links: Sequence[BodyLink], page_of: Callable[[BodyLink], str | None]) -> Markup:
     """Turn link placeholders into anchors to ``page_of(link)``, or into their bare text.
 
     ``page_of`` returns the target's path inside the site (e.g. 'personas/priya/') or
@@ -48,7 +48,7 @@ def resolve_links(html: str, links: Sequence[BodyLink], page_of: Callable[[BodyL
         title = f' title="{escape(link.title)}"' if link.title else ""
         return f'<a href="{ROOT}{escape(page + link.fragment)}"{title}>{match.group(2)}</a>'
 
-    return _LINK.sub(anchor, html)
+    return Markup(_LINK.sub(anchor, str(html)))
 
 
 def place(text: str, root: str) -> str:

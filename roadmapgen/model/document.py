@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from roadmapgen.load.layout import SourceFile
@@ -33,18 +33,15 @@ class Document(Generic[F]):
     body: Body | None
     digest: str
     """Hash of the file's bytes and path: what caches and incremental rebuilds key on."""
+    key: str = field(init=False)
+    kind: str = field(init=False)
+    slug: str = field(init=False)
 
-    @property
-    def key(self) -> str:
-        return self.source.key
-
-    @property
-    def kind(self) -> str:
-        return self.source.kind
-
-    @property
-    def slug(self) -> str:
-        return self.source.slug
+    def __post_init__(self) -> None:
+        # Plain attributes rather than properties: projection reads them a million times.
+        object.__setattr__(self, "key", self.source.key)
+        object.__setattr__(self, "kind", self.source.kind)
+        object.__setattr__(self, "slug", self.source.slug)
 
     @property
     def path(self) -> str:

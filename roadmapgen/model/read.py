@@ -7,15 +7,16 @@ hash and computed in parallel; cross-document checks wait for :mod:`graph`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from roadmapgen.errors import ContentError
 from roadmapgen.load.frontmatter import decode, split_front_matter
 from roadmapgen.load.layout import SourceFile
-from roadmapgen.load.yamlsafe import YamlDocument, read_yaml
+from roadmapgen.load.yamlsafe import KeyPath, Place, YamlDocument, read_yaml
 from roadmapgen.markdown.body import Body
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.document import MODELS, Document
+from roadmapgen.model.graph import front_matter_references
 from roadmapgen.model.rules import document_rules
 from roadmapgen.validation import validate
 
@@ -35,11 +36,21 @@ def file_digest(source: SourceFile, data: bytes) -> str:
     return digest.hexdigest()
 
 
-def read_document(source: SourceFile, parser: BodyParser) -> ReadResult:
+def read_bytes(source: SourceFile) -> bytes | ReadResult:
+    """The file's bytes, or the result saying why they cannot be read."""
     try:
-        data = source.absolute.read_bytes()
+        return source.absolute.read_bytes()
     except OSError as exc:
         return ReadResult(None, (ContentError(source.path, 1, 1, f"cannot read file: {exc.strerror}"),))
+
+
+def read_document(source: SourceFile, parser: BodyParser) -> ReadResult:
+    data = read_bytes(source)
+    return data if isinstance(data, ReadResult) else parse_document(source, data, parser)
+
+
+def parse_document(source: SourceFile, data: bytes, parser: BodyParser) -> ReadResult:
+    """The file's bytes -> its validated document and problems."""
     if len(data) > MAX_FILE_BYTES:
         return ReadResult(None, (ContentError(source.path, 1, 1, "file is larger than 4 MiB"),))
     problems: list[ContentError] = []
@@ -53,7 +64,16 @@ def read_document(source: SourceFile, parser: BodyParser) -> ReadResult:
         return ReadResult(None, tuple(problems))
     document = Document(source, fields, front_matter.places, body, file_digest(source, data))
     problems.extend(document_rules(document))
-    return ReadResult(document, tuple(problems))
+    return ReadResult(replace(document, places=_places_for_later(document)), tuple(problems))
+
+
+def _places_for_later(document: Document) -> dict[KeyPath, Place]:
+    """The key positions later stages can still report on: references, avatar and version.
+
+    Every other problem a front matter can have is found here, while reading; keeping the
+    position of every key of every document would double a large project's memory."""
+    wanted = {(), ("avatar",), ("version",), *(key_path for _, key_path in front_matter_references(document))}
+    return {path: place for path, place in document.places.items() if path in wanted}
 
 
 def _split(

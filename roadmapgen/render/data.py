@@ -17,34 +17,27 @@ from roadmapgen.pages.plan import PageSpec
 DataWriter = Callable[[v.PublicSite, PageSpec], str]
 
 
-def to_data(value: Any, root: str, skip: frozenset[str] = frozenset({"body"})) -> Any:
-    """A view as JSON-ready data: fields by name, dates as ISO text, URLs made absolute."""
-    if isinstance(value, Markup):
-        return str(value).replace(ROOT, root)
-    if isinstance(value, str):
-        return value.replace(ROOT, root)
+def _encode(value: Any) -> Any:
+    """json's hook for what it cannot encode itself: views (without bodies) and dates."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return [to_data(item, root, skip) for item in value]
     if dataclasses.is_dataclass(value):
-        return {f.name: _field_data(f.name, getattr(value, f.name), root, skip) for f in dataclasses.fields(value) if f.name not in skip}
-    return value
+        fields = value.__dataclass_fields__
+        data = {name: getattr(value, name) for name in fields if name != "body"}
+        if "extra" in data:
+            data["extra"] = dict(data["extra"])
+        return data
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _field_data(name: str, value: Any, root: str, skip: frozenset[str]) -> Any:
-    if name == "extra":
-        return {key: text for key, text in value}
-    return to_data(value, root, skip)
-
-
-def _dump(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def _dump(data: Any, root: str) -> str:
+    """Compact JSON (the C encoder; indenting would switch to the slow Python one), URLs made absolute."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_encode)
+    return text.replace("\\u0000", json.dumps(root)[1:-1]) + "\n"
 
 
 def roadmap_json(site: v.PublicSite, spec: PageSpec) -> str:
-    items = [to_data(item, spec.root) for item in spec.values()["items"]]
-    return _dump({"product": site.info.product, "items": items})
+    return _dump({"product": site.info.product, "items": spec.values()["items"]}, spec.root)
 
 
 def json_feed(site: v.PublicSite, spec: PageSpec) -> str:
@@ -57,7 +50,7 @@ def json_feed(site: v.PublicSite, spec: PageSpec) -> str:
         "language": site.info.language,
         "items": [_json_feed_item(release, root) for release in spec.values()["releases"]],
     }
-    return _dump({key: value for key, value in feed.items() if value is not None})
+    return _dump({key: value for key, value in feed.items() if value is not None}, root)
 
 
 def _json_feed_item(release: v.ReleaseView, root: str) -> dict[str, Any]:
@@ -66,7 +59,7 @@ def _json_feed_item(release: v.ReleaseView, root: str) -> dict[str, Any]:
         "id": url,
         "url": url,
         "title": f"{release.version}: {release.title}" if release.title else release.version,
-        "content_html": to_data(release.body, root),
+        "content_html": str(release.body),
         "summary": release.summary,
         "date_published": f"{release.date.isoformat()}T00:00:00Z",
     }

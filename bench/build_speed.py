@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Build speed and peak memory of `roadmapgen build` against Hugo, on the same items, in one run.
+
+For each size the two generators run alternately, `--runs` times each:
+
+- hugo: a full build of the same roadmap items (one site, minimal templates);
+- roadmapgen cold: both sites, with an empty cache and no previous output;
+- roadmapgen unchanged: the same build again (warm cache, previous output in place);
+- roadmapgen one file: after editing one item's body.
+
+Prints medians of wall time and of peak memory (PSS of the whole process tree), and the
+ratios the speed issue sets targets for.
+
+    python bench/build_speed.py                      # 1k and 10k items, 3 runs each
+    python bench/build_speed.py --sizes 100000 --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, WORK, Run, corpus, hugo_binary, measure, median  # noqa: E402
+
+ROADMAPGEN = [sys.executable, "-m", "roadmapgen", "build"]
+ENV = {"PYTHONPATH": str(REPO)}
+
+
+def hugo(site: Path, out: Path) -> Run:
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(site / "resources", ignore_errors=True)
+    return measure([hugo_binary(), "--quiet", "--destination", str(out)], cwd=site)
+
+
+def roadmapgen(project: Path, out: Path, cache: Path) -> Run:
+    return measure([*ROADMAPGEN, str(project), "--out", str(out), "--cache-dir", str(cache)], env=ENV)
+
+
+def edit_one(project: Path, run: int) -> None:
+    item = project / "content/roadmap/item-00042.md"
+    text = item.read_text(encoding="utf-8").split("\nBench edit")[0]
+    item.write_text(text + f"\nBench edit {run}.\n", encoding="utf-8")
+    time.sleep(2.1)  # older than the build's two-second trust window, like a real save before a build
+
+
+def bench(size: int, runs: int) -> dict[str, list[Run]]:
+    project, site = corpus(size)
+    out, cache, hugo_out = WORK / f"out-{size}", WORK / f"cache-{size}", WORK / f"hugo-out-{size}"
+    results: dict[str, list[Run]] = {"hugo": [], "cold": [], "unchanged": [], "one file": []}
+    for run in range(runs):
+        results["hugo"].append(hugo(site, hugo_out))
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        results["cold"].append(roadmapgen(project, out, cache))
+        results["unchanged"].append(roadmapgen(project, out, cache))
+        edit_one(project, run)
+        results["one file"].append(roadmapgen(project, out, cache))
+        print(f"  {size} items, run {run + 1}: " + ", ".join(f"{name} {rs[-1].seconds:.2f}s" for name, rs in results.items()),
+              flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated item counts (100000 on request)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each build per size")
+    args = parser.parse_args()
+    table = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        results = bench(size, args.runs)
+        seconds = {name: median([r.seconds for r in rs]) for name, rs in results.items()}
+        memory = {name: median([r.peak_mib for r in rs]) for name, rs in results.items()}
+        table.append((size, seconds, memory))
+    print("\n| items | hugo | roadmapgen cold | unchanged | one file | peak memory hugo / roadmapgen |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size, seconds, memory in table:
+        base = seconds["hugo"]
+        cells = [f"{seconds[name]:.2f} s ({seconds[name] / base:.2f}×)" for name in ("cold", "unchanged", "one file")]
+        mem = f"{memory['hugo']:.0f} / {memory['cold']:.0f} MiB ({memory['cold'] / memory['hugo']:.2f}×)"
+        print(f"| {size:,} | {base:.2f} s | " + " | ".join(cells) + f" | {mem} |")
+    if len(table) > 1:
+        (small, s1, _), (large, s2, _) = table[-2], table[-1]
+        print(f"\ncold build, {large:,} vs {small:,} items: {s2['cold'] / s1['cold']:.1f}× the time for {large / small:.0f}× the items")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Which files of the previous build can be reused, and how to tell.
+
+A page is a function of the views of its ``deps`` (plus the theme, the config and the
+navigation), and the view of a document is a function of that document and its
+neighbours (the documents it names and those naming it; for the internal site also its
+last-change date and "today"). So a page's fingerprint hashes the content digests of
+exactly those documents: if it is unchanged, the page's bytes are unchanged.
+
+The previous build's fingerprints and file stats (the manifest) live in the cache folder,
+one file per output folder, so the output itself stays byte-identical between builds. A file is reused only if its fingerprint matches and the file on disk is
+still the one the build wrote (size and modification time), so a hand-edited output is
+never carried forward.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from roadmapgen.load.layout import KINDS
+from roadmapgen.model.graph import Corpus
+from roadmapgen.pages.plan import PageSpec
+
+FileRecord = tuple[str, int, int]
+"""(fingerprint, size, mtime_ns) of a written file."""
+
+
+def _hash(*parts: str | bytes) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def tree_digest(paths: Iterable[Path]) -> str:
+    """Content hash of files (the theme's templates and static files)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(paths):
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_fingerprints(corpus: Corpus) -> dict[str, str]:
+    """Each document's hash together with its neighbours': what its view is made of (both audiences)."""
+    docs = corpus.documents
+    return {key: _hash(doc.digest, *sorted(docs[n].digest for n in corpus.neighbours(key) if n in docs))
+            for key, doc in docs.items()}
+
+
+@dataclass
+class Fingerprints:
+    """Page fingerprints for one site of one build."""
+
+    salt: str
+    """Everything every page depends on: code, theme, config, audience, navigation, today."""
+    documents: dict[str, str]
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_site(cls, corpus: Corpus, shared: Mapping[str, str], salt: str, internal: bool) -> Fingerprints:
+        """``shared`` from :func:`document_fingerprints`; the internal site also shows last-change dates."""
+        if internal:
+            dates = corpus.last_changed
+            documents = {key: f"{fingerprint}{dates.get(key, '')}" for key, fingerprint in shared.items()}
+        else:
+            documents = dict(shared)
+        by_kind: dict[str, list[str]] = {f"*{name}": [] for name in KINDS}
+        for key, fingerprint in documents.items():
+            by_kind["*" + corpus.documents[key].kind].append(fingerprint)
+        return cls(salt, documents, {kind: _hash(*prints) for kind, prints in by_kind.items()})
+
+    def page(self, spec: PageSpec) -> str:
+        deps = sorted(spec.deps)
+        return _hash(self.salt, spec.page.path, spec.template, spec.root,
+                     *(self.kinds.get(dep) or self.documents.get(dep, "-") for dep in deps), *deps)
+
+
+def file_record(path: Path, fingerprint: str) -> FileRecord:
+    stat = path.stat()
+    return (fingerprint, stat.st_size, stat.st_mtime_ns)
+
+
+@dataclass
+class Manifest:
+    """What the previous build wrote: its inputs and every file of every site."""
+
+    inputs: str | None = None
+    sites: dict[str, dict[str, FileRecord]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            sites = {name: {path: tuple(record) for path, record in files.items()}  # type: ignore[misc]
+                     for name, files in data["sites"].items()}
+            return cls(data.get("inputs"), sites)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()
+
+    def save(self, path: Path) -> None:
+        data = {"inputs": self.inputs, "sites": self.sites}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        except OSError:
+            pass  # without a manifest the next build renders everything again; nothing is wrong
+
+    def reusable(self, output_dir: Path, audience: str, path: str, fingerprint: str) -> Path | None:
+        """The previous build's file for ``path`` if it has ``fingerprint`` and nobody touched it."""
+        record = self.sites.get(audience, {}).get(path)
+        if record is None or record[0] != fingerprint:
+            return None
+        existing = output_dir / audience / path
+        try:
+            stat = existing.stat()
+        except OSError:
+            return None
+        return existing if (stat.st_size, stat.st_mtime_ns) == tuple(record[1:]) else None
+
+    def up_to_date(self, output_dir: Path, inputs: str, audiences: Sequence[str]) -> bool:
+        """True if the last build had exactly these inputs and its files are all still there, untouched."""
+        if self.inputs != inputs or any(audience not in self.sites for audience in audiences):
+            return False
+        return all(self.reusable(output_dir, audience, path, record[0]) is not None
+                   for audience in audiences for path, record in self.sites[audience].items())
+
+
+def input_stamp(paths: Iterable[Path], extra: Mapping[str, str]) -> tuple[str, int]:
+    """A fingerprint of every input's path, size and modification time, and the newest mtime."""
+    digest = hashlib.blake2b(digest_size=16)
+    newest = 0
+    for key in sorted(extra):
+        digest.update(f"{key}={extra[key]};".encode())
+    for path in sorted(paths):
+        stat = path.stat()
+        newest = max(newest, stat.st_mtime_ns)
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest(), newest
+
+
+def git_head(project_dir: Path) -> str:
+    """The checked-out commit (history dates depend on it), or '' outside git."""
+    try:
+        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_dir, capture_output=True, text=True,
+                                check=False, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
