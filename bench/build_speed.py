@@ -37,7 +37,17 @@ def hugo(site: Path, out: Path) -> Run:
 
 
 def roadmapgen(project: Path, out: Path, cache: Path) -> Run:
-    return measure([*ROADMAPGEN, str(project), "--out", str(out), "--cache-dir", str(cache)], env=ENV)
+    run = measure([*ROADMAPGEN, str(project), "--out", str(out), "--cache-dir", str(cache)], env=ENV)
+    settle(out)
+    return run
+
+
+def settle(out: Path, limit: float = 120.0) -> None:
+    """Wait until the previous output, deleted in the background, is gone, so nothing measured
+    next (roadmapgen or hugo) competes with that deletion."""
+    deadline = time.monotonic() + limit
+    while any(out.glob(".*.staging-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def edit_one(project: Path, run: int) -> None:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from roadmapgen.audience.project import Audience
-from roadmapgen.audience.site import project_site, today_for
-from roadmapgen.audience.views import PublicSite
+from roadmapgen.audience.site import project_all, project_site, today_for
+from roadmapgen.audience.site import PublicSite
 from roadmapgen.cache import CACHE_DIR, DocumentCache, code_fingerprint, manifest_path
 from roadmapgen.config import CONFIG_FILE, SiteConfig
 from roadmapgen.errors import ContentError, Report
@@ -145,10 +144,6 @@ def _build_sites(config: SiteConfig, files: ProjectFiles, themes: Sequence[Path]
         return
     plans = {audience: plan_pages(site) for audience, site in sites.items()}
     tasks = _tasks(config, corpus, sites, plans, themes, manifest, options)
-    # Only views, plans and tasks are needed from here: let the documents go before workers
-    # fork, so their memory is neither copied nor counted twice.
-    del corpus
-    gc.collect()
     result.written, problems = write_sites(config, sites, plans, tasks, manifest, options)
     result.report.extend(problems)
     result.sites = {audience: _stats_of(site.files, site.rendered) for audience, site in result.written.items()}
@@ -192,7 +187,8 @@ class _Task:
     audience: Audience
     path: str
     fingerprint: str
-    reuse: Path | None
+    reuse: FileRecord | None
+    """The previous build's record of this file, when it can be reused as it is."""
     spec: int | None = None
     """Index into the site's plan, for pages; None for files copied as they are."""
     source: Path | None = None
@@ -215,6 +211,12 @@ def write_sites(
     out = config.output_dir
     prepare(out, _names(list(sites)))
     created = not out.exists()
+    rendering = sum(1 for task in tasks if task.reuse is None and task.source is None)
+    if rendering > len(tasks) // 4:
+        # Most pages change: make every view once here, before the workers fork and share
+        # them, rather than have each worker make the views its pages need.
+        for site in sites.values():
+            project_all(site)
     stagings = {audience: Staging(out, audience.value) for audience in sites}
     committed = False
     try:
@@ -260,8 +262,10 @@ def _tasks(config: SiteConfig, corpus: Corpus, sites: dict[Audience, PublicSite]
 
 
 def _reusable(manifest: Manifest, config: SiteConfig, options: BuildOptions, audience: Audience, path: str,
-              fingerprint: str) -> Path | None:
-    return manifest.reusable(config.output_dir, audience.value, path, fingerprint) if options.use_cache else None
+              fingerprint: str) -> FileRecord | None:
+    if not options.use_cache or manifest.reusable(config.output_dir, audience.value, path, fingerprint) is None:
+        return None
+    return manifest.sites[audience.value][path]
 
 
 def _run(
@@ -271,11 +275,15 @@ def _run(
     """Carry out every task, in worker processes; template errors come back as problems."""
 
     def setup() -> Any:
+        previous = {audience: f"{staging.final}/" for audience, staging in stagings.items()}
+
         def execute(task: _Task) -> tuple[Audience, str, FileRecord] | ContentError:
             staging = stagings[task.audience]
             if task.reuse is not None:
-                target = staging.link(task.path, task.reuse)
-            elif task.source is not None:
+                # A hard link keeps the size and time the manifest recorded: no need to look again.
+                staging.link(task.path, previous[task.audience] + task.path)
+                return task.audience, task.path, task.reuse
+            if task.source is not None:
                 target = staging.copy(task.path, task.source)
             else:
                 assert task.spec is not None
@@ -289,16 +297,36 @@ def _run(
 
         return execute
 
-    ordered = sorted(tasks, key=lambda task: task.reuse is not None)  # renders (the slow part) spread first
     records: dict[Audience, dict[str, FileRecord]] = {audience: {} for audience in sites}
     problems = []
-    for outcome in map_forked(setup, ordered, jobs, share_here=True):
+    for outcome in _spread(setup, tasks, jobs):
         if isinstance(outcome, ContentError):
             problems.append(outcome)
         else:
             audience, path, record = outcome
             records[audience][path] = record
     return {audience: dict(sorted(files.items())) for audience, files in records.items()}, problems
+
+
+def _spread(setup: Callable[[], Callable[[_Task], Any]], tasks: list[_Task], jobs: int) -> list[Any]:
+    """Carry out tasks in this process and ``jobs - 1`` workers.
+
+    Mostly rendering: tasks one by one, interleaved, to balance the CPU work. Mostly reuse
+    (hard links): one site per process, because making thousands of folders in one parent
+    folder takes that folder's lock, and two processes doing it at once only wait for
+    each other."""
+    if sum(1 for task in tasks if task.reuse is None) > len(tasks) // 4:
+        ordered = sorted(tasks, key=lambda task: task.reuse is not None)  # renders (the slow part) spread first
+        return map_forked(setup, ordered, jobs, share_here=True)
+    by_site: dict[Audience, list[_Task]] = {}
+    for task in tasks:
+        by_site.setdefault(task.audience, []).append(task)
+
+    def setup_batch() -> Callable[[list[_Task]], list[Any]]:
+        execute = setup()
+        return lambda batch: [execute(task) for task in batch]
+
+    return [outcome for batch in map_forked(setup_batch, list(by_site.values()), jobs, share_here=True) for outcome in batch]
 
 
 def _stats_of(files: dict[str, FileRecord], rendered: int) -> SiteStats:

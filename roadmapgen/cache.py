@@ -83,20 +83,22 @@ class DocumentCache:
 class Snapshot:
     """Every read result of the last build, in one file: one read instead of thousands.
 
-    ``files`` maps each file to the (size, mtime_ns, digest) it had; a file whose size and
-    time are unchanged (and older than the snapshot by more than a clock tick) is taken
-    from ``results`` without being read."""
+    ``files`` maps each file to the (size, mtime_ns, ctime_ns, digest) it had; a file whose
+    size and times are unchanged (and older than the snapshot by more than a clock tick) is
+    taken from ``results`` without being read. The change time matters: ``cp -p`` and
+    ``rsync -t`` can put new bytes under an old size and mtime, but not an old ctime."""
 
     written_ns: int = 0
-    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    files: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
     results: dict[str, object] = field(default_factory=dict)
     """digest -> read result."""
 
-    def unchanged(self, path: Path, size: int, mtime_ns: int) -> object | None:
+    def unchanged(self, path: Path, stamp: tuple[int, int, int]) -> object | None:
+        """The result for ``path`` if its (size, mtime_ns, ctime_ns) are still what they were."""
         entry = self.files.get(str(path))
-        if entry is None or entry[:2] != (size, mtime_ns) or mtime_ns > self.written_ns - TRUST_NS:
+        if entry is None or entry[:3] != stamp or stamp[2] > self.written_ns - TRUST_NS:
             return None
-        return self.results.get(entry[2])
+        return self.results.get(entry[3])
 
 
 TRUST_NS = 2_000_000_000

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from roadmapgen.load.layout import KINDS
 from roadmapgen.model.graph import Corpus
 from roadmapgen.pages.plan import PageSpec
 
@@ -29,12 +29,8 @@ FileRecord = tuple[str, int, int]
 """(fingerprint, size, mtime_ns) of a written file."""
 
 
-def _hash(*parts: str | bytes) -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else part.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
+def _hash(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
 def tree_digest(paths: Iterable[Path]) -> str:
@@ -46,11 +42,24 @@ def tree_digest(paths: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def document_fingerprints(corpus: Corpus) -> dict[str, str]:
-    """Each document's hash together with its neighbours': what its view is made of (both audiences)."""
+@dataclass(frozen=True, slots=True)
+class DocumentPrints:
+    """Per document: ``meta`` covers what lists show of it, ``full`` adds its body."""
+
+    meta: dict[str, str]
+    full: dict[str, str]
+
+
+def document_fingerprints(corpus: Corpus) -> DocumentPrints:
+    """Each document's hashes together with its neighbours' front matter: what its views are made of.
+
+    A view shows its own document and, of its neighbours, front-matter fields only (titles,
+    cards, dates); so a body edit changes the document's ``full`` print and nothing else."""
     docs = corpus.documents
-    return {key: _hash(doc.digest, *sorted(docs[n].digest for n in corpus.neighbours(key) if n in docs))
+    meta = {key: _hash(doc.meta_digest, *sorted(docs[n].meta_digest for n in corpus.neighbours(key) if n in docs))
             for key, doc in docs.items()}
+    full = {key: _hash(doc.digest, meta[key]) for key, doc in docs.items()}
+    return DocumentPrints(meta, full)
 
 
 @dataclass
@@ -63,17 +72,15 @@ class Fingerprints:
     kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def for_site(cls, corpus: Corpus, shared: Mapping[str, str], salt: str, internal: bool) -> Fingerprints:
-        """``shared`` from :func:`document_fingerprints`; the internal site also shows last-change dates."""
-        if internal:
-            dates = corpus.last_changed
-            documents = {key: f"{fingerprint}{dates.get(key, '')}" for key, fingerprint in shared.items()}
-        else:
-            documents = dict(shared)
-        by_kind: dict[str, list[str]] = {f"*{name}": [] for name in KINDS}
-        for key, fingerprint in documents.items():
-            by_kind["*" + corpus.documents[key].kind].append(fingerprint)
-        return cls(salt, documents, {kind: _hash(*prints) for kind, prints in by_kind.items()})
+    def for_site(cls, corpus: Corpus, prints: DocumentPrints, salt: str, internal: bool) -> Fingerprints:
+        """The internal site also shows each document's last-change date on its own page."""
+        dates = corpus.last_changed if internal else {}
+        documents = {key: f"{full}{dates.get(key, '')}" for key, full in prints.full.items()}
+        kinds: dict[str, list[str]] = {}
+        for key, doc in corpus.documents.items():
+            kinds.setdefault(f"*{doc.kind}", []).append(prints.meta[key])
+            kinds.setdefault(f"*{doc.kind}+body", []).append(documents[key])
+        return cls(salt, documents, {kind: _hash(*prints_) for kind, prints_ in kinds.items()})
 
     def page(self, spec: PageSpec) -> str:
         deps = sorted(spec.deps)
@@ -81,8 +88,8 @@ class Fingerprints:
                      *(self.kinds.get(dep) or self.documents.get(dep, "-") for dep in deps), *deps)
 
 
-def file_record(path: Path, fingerprint: str) -> FileRecord:
-    stat = path.stat()
+def file_record(path: str, fingerprint: str) -> FileRecord:
+    stat = os.stat(path)
     return (fingerprint, stat.st_size, stat.st_mtime_ns)
 
 
@@ -111,14 +118,14 @@ class Manifest:
         except OSError:
             pass  # without a manifest the next build renders everything again; nothing is wrong
 
-    def reusable(self, output_dir: Path, audience: str, path: str, fingerprint: str) -> Path | None:
+    def reusable(self, output_dir: Path, audience: str, path: str, fingerprint: str) -> str | None:
         """The previous build's file for ``path`` if it has ``fingerprint`` and nobody touched it."""
         record = self.sites.get(audience, {}).get(path)
         if record is None or record[0] != fingerprint:
             return None
-        existing = output_dir / audience / path
+        existing = f"{output_dir}/{audience}/{path}"  # text, not pathlib: this runs for every file
         try:
-            stat = existing.stat()
+            stat = os.stat(existing)
         except OSError:
             return None
         return existing if (stat.st_size, stat.st_mtime_ns) == tuple(record[1:]) else None
@@ -132,15 +139,15 @@ class Manifest:
 
 
 def input_stamp(paths: Iterable[Path], extra: Mapping[str, str]) -> tuple[str, int]:
-    """A fingerprint of every input's path, size and modification time, and the newest mtime."""
+    """A fingerprint of every input's path, size and times, and the newest change time."""
     digest = hashlib.blake2b(digest_size=16)
     newest = 0
     for key in sorted(extra):
         digest.update(f"{key}={extra[key]};".encode())
     for path in sorted(paths):
         stat = path.stat()
-        newest = max(newest, stat.st_mtime_ns)
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        newest = max(newest, stat.st_ctime_ns)
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n".encode())
     return digest.hexdigest(), newest
 
 

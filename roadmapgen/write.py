@@ -28,36 +28,42 @@ BACKGROUND_DELETE_FILES = 2000
 
 
 class Staging:
-    """One site being written next to its final folder."""
+    """One site being written next to its final folder.
+
+    Paths are handled as text: a large site writes tens of thousands of files, and
+    pathlib's objects cost more than the system calls."""
 
     def __init__(self, output_dir: Path, audience: str) -> None:
         output_dir.mkdir(parents=True, exist_ok=True)
         self.final = output_dir / audience
         self.dir = Path(tempfile.mkdtemp(prefix=f".{audience}.staging-", dir=output_dir))
         self.dir.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
-        self._made: set[Path] = {self.dir}
+        self._root = str(self.dir)
+        self._made: set[str] = {self._root}
 
-    def _target(self, relative: str) -> Path:
+    def _target(self, relative: str) -> str:
         parts = relative.split("/")
         if relative.startswith("/") or "\\" in relative or any(part in ("", ".", "..") for part in parts):
             raise ValueError(f"refusing to write outside the site: {relative!r}")
-        target = self.dir.joinpath(*parts)
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+        target = f"{self._root}/{relative}"
+        folder = target.rpartition("/")[0]
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
         return target
 
-    def write(self, relative: str, data: bytes) -> Path:
+    def write(self, relative: str, data: bytes) -> str:
         target = self._target(relative)
-        target.write_bytes(data)
+        with open(target, "wb") as file:
+            file.write(data)
         return target
 
-    def copy(self, relative: str, source: Path) -> Path:
+    def copy(self, relative: str, source: Path) -> str:
         target = self._target(relative)
         shutil.copyfile(source, target)
         return target
 
-    def link(self, relative: str, source: Path) -> Path:
+    def link(self, relative: str, source: Path | str) -> str:
         """Reuse an unchanged file of the previous build: a hard link where possible (instant)."""
         target = self._target(relative)
         try:
@@ -107,12 +113,20 @@ def commit(stagings: Sequence[Staging], previous_files: int = 0) -> None:
 
 
 def _delete_in_background(folder: Path) -> None:
+    """At idle CPU and I/O priority, so it does not slow down what runs next."""
     command = [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)]
+    ionice = shutil.which("ionice")
+    if ionice:
+        command = [ionice, "-c", "3", *command]
     try:
         subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True, close_fds=True)
+                         start_new_session=True, close_fds=True, preexec_fn=_lowest_priority)
     except OSError:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _lowest_priority() -> None:
+    os.nice(19)
 
 
 def _swap(new: Path, final: Path) -> Path | None:

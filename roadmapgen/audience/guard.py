@@ -1,8 +1,8 @@
 """The public site's postcondition: nothing in it is of an internal-only type.
 
-The projection already builds public views from the allow-list; this walk checks the
-result, so a future edit that passes an internal view or a document to the public
-site fails the build loudly instead of publishing it.
+The projection already builds public views from the allow-list; this walk checks each
+view as the public site makes it, so a future edit that passes an internal view or a
+document to the public site fails the build loudly instead of publishing it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from roadmapgen.audience import views as v
 
 PUBLIC_TYPES: frozenset[type] = frozenset({
     v.PageRef, v.ItemCard, v.VisionView, v.ObjectiveView, v.PersonaView, v.ReleaseRef,
-    v.ItemView, v.ReleaseView, v.MetricPointView, v.MetricView, v.SiteInfo, v.PublicSite,
+    v.ItemView, v.ReleaseView, v.MetricPointView, v.MetricView, v.SiteInfo,
 })
 _LEAVES: frozenset[type] = frozenset({str, Markup, int, float, bool, type(None), dt.date})
 
@@ -26,9 +26,9 @@ class LeakError(AssertionError):
     """An internal object reached the public site: a bug in roadmapgen, never in content."""
 
 
-def check_public(site: v.PublicSite) -> None:
-    """Walk every object reachable from the site; raise LeakError on any non-public type."""
-    pending: list[Any] = [site]
+def check_public(view: Any) -> None:
+    """Walk every object reachable from a view; raise LeakError on any non-public type."""
+    pending: list[Any] = [view]
     leaves = _LEAVES
     while pending:
         value = pending.pop()

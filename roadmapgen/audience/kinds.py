@@ -12,60 +12,56 @@ from typing import Any
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.project import Projector, avatar_url, extra_rows, page_path, release_order
-from roadmapgen.errors import ContentError
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
 from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
 
-Projected = tuple[Any, list[ContentError]]
-
-
-def project_document(p: Projector, doc: Document) -> Projected:
+def project_document(p: Projector, doc: Document) -> Any:
     """The view of ``doc`` for ``p``'s audience; the caller has checked ``p.shows(doc)``."""
     return _BY_KIND[doc.kind](p, doc)
 
 
-def _vision(p: Projector, doc: Document) -> Projected:
+def _vision(p: Projector, doc: Document) -> Any:
     f = doc.fields
     assert isinstance(f, Vision)
-    body, problems = p.body(doc)
+    body = p.body(doc)
     common = dict(title=f.title, statement=f.statement, body=body)
     if not p.internal:
-        return v.VisionView(**common), problems
-    return v.InternalVisionView(**common, visibility=f.visibility, extra=extra_rows(f.extra)), problems
+        return v.VisionView(**common)
+    return v.InternalVisionView(**common, visibility=f.visibility, extra=extra_rows(f.extra))
 
 
-def _objective(p: Projector, doc: Document) -> Projected:
+def _objective(p: Projector, doc: Document) -> Any:
     f = doc.fields
     assert isinstance(f, Objective)
-    body, problems = p.body(doc)
+    body = p.body(doc)
     common = dict(slug=doc.slug, url=ROOT + page_path(doc), title=f.title, summary=f.summary, body=body,
                   items=p.cards(p.referring(doc, "item", "objective")))
     if not p.internal:
-        return v.ObjectiveView(**common), problems
+        return v.ObjectiveView(**common)
     internal = dict(key_results=f.key_results, owner=f.owner, visibility=f.visibility, extra=extra_rows(f.extra))
-    return v.InternalObjectiveView(**common, **internal), problems
+    return v.InternalObjectiveView(**common, **internal)
 
 
-def _persona(p: Projector, doc: Document) -> Projected:
+def _persona(p: Projector, doc: Document) -> Any:
     f = doc.fields
     assert isinstance(f, Persona)
-    body, problems = p.body(doc)
+    body = p.body(doc)
     common = dict(slug=doc.slug, url=ROOT + page_path(doc), name=f.name, role=f.role, avatar=avatar_url(f),
                   segment=f.segment, quote=f.quote, goals=f.goals, pain_points=f.pain_points,
                   motivations=f.motivations, body=body,
                   items=p.cards(p.referring(doc, "item", "personas", "stories")))
     if not p.internal:
-        return v.PersonaView(**common), problems
+        return v.PersonaView(**common)
     internal = dict(channels=f.channels, visibility=f.visibility, feedback=p.feedback_refs(doc, "persona"),
                     extra=extra_rows(f.extra))
-    return v.InternalPersonaView(**common, **internal), problems
+    return v.InternalPersonaView(**common, **internal)
 
 
-def _item(p: Projector, doc: Document) -> Projected:
+def _item(p: Projector, doc: Document) -> Any:
     f = doc.fields
     assert isinstance(f, RoadmapItem)
-    body, problems = p.body(doc)
+    body = p.body(doc)
     card = p.card(doc)
     releases = sorted(p.referring(doc, "release", "ships"), key=release_order, reverse=True)
     common = dict(
@@ -76,8 +72,8 @@ def _item(p: Projector, doc: Document) -> Projected:
         shipped_in=tuple(_release_ref(release) for release in releases),
     )
     if not p.internal:
-        return v.ItemView(**common), problems
-    return v.InternalItemView(**common, **_item_internals(p, doc, f)), problems
+        return v.ItemView(**common)
+    return v.InternalItemView(**common, **_item_internals(p, doc, f))
 
 
 def _item_internals(p: Projector, doc: Document, f: RoadmapItem) -> dict[str, Any]:
@@ -103,42 +99,42 @@ def _release_ref(doc: Document) -> v.ReleaseRef:
     return v.ReleaseRef(slug=doc.slug, url=ROOT + page_path(doc), version=f.version, date=f.date)
 
 
-def _release(p: Projector, doc: Document) -> Projected:
+def _release(p: Projector, doc: Document) -> Any:
     f = doc.fields
     assert isinstance(f, Release)
-    body, problems = p.body(doc)
+    body = p.body(doc)
     shipped = (item for slug in dict.fromkeys(f.ships) if (item := p.visible(f"roadmap/{slug}")) is not None)
     common = dict(slug=doc.slug, url=ROOT + page_path(doc), version=f.version, date=f.date, title=f.title,
                   summary=f.summary, ships=tuple(p.card(item) for item in shipped), body=body)
     if not p.internal:
-        return v.ReleaseView(**common), problems
-    return v.InternalReleaseView(**common, visibility=f.visibility, extra=extra_rows(f.extra)), problems
+        return v.ReleaseView(**common)
+    return v.InternalReleaseView(**common, visibility=f.visibility, extra=extra_rows(f.extra))
 
 
-def _metric(p: Projector, doc: Document) -> Projected:
+def _metric(p: Projector, doc: Document) -> Any:
     f = doc.fields
     assert isinstance(f, Metric)
     points = tuple(v.MetricPointView(date=point.date, value=point.value) for point in sorted(f.points, key=lambda pt: pt.date))
     common = dict(slug=doc.slug, url=ROOT + page_path(doc), name=f.name, kind=f.kind, unit=f.unit, points=points)
     if not p.internal:
-        return v.MetricView(**common), []
-    return v.InternalMetricView(**common, target=f.target, visibility=f.visibility, extra=extra_rows(f.extra)), []
+        return v.MetricView(**common)
+    return v.InternalMetricView(**common, target=f.target, visibility=f.visibility, extra=extra_rows(f.extra))
 
 
-def _feedback(p: Projector, doc: Document) -> Projected:
+def _feedback(p: Projector, doc: Document) -> Any:
     f = doc.fields
     assert isinstance(f, Feedback) and p.internal
-    body, problems = p.body(doc)
+    body = p.body(doc)
     items = [item for slug in dict.fromkeys(f.items) if (item := p.visible(f"roadmap/{slug}")) is not None]
     view = v.FeedbackView(
         slug=doc.slug, url=ROOT + page_path(doc), date=f.date, source=f.source, customer=f.customer,
         persona=p.ref(f"personas/{f.persona}") if f.persona else None, items=p.cards(items),
         sentiment=f.sentiment, quote=f.quote, body=body, extra=extra_rows(f.extra),
     )
-    return view, problems
+    return view
 
 
-_BY_KIND: dict[str, Callable[[Projector, Document], Projected]] = {
+_BY_KIND: dict[str, Callable[[Projector, Document], Any]] = {
     "vision": _vision,
     "objective": _objective,
     "persona": _persona,

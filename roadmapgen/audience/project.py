@@ -96,26 +96,17 @@ class Projector:
         allowed = self.reference_fields().intersection(fields)
         return tuple(d for d in self.corpus.referring(doc.key, kind, allowed) if self.shows(d))
 
-    def body(self, doc: Document) -> tuple[Markup, list[ContentError]]:
+    def body(self, doc: Document) -> Markup:
+        """The body for this audience, each document link made a link or, if its target is not here, text."""
         if doc.body is None:
-            return Markup(""), []
+            return Markup("")
         html = doc.body.internal_html if self.internal else doc.body.public_html
-        problems: list[ContentError] = []
 
         def page_of(link: BodyLink) -> str | None:
             target = self.visible(document_key(link.target))
-            if target is None:
-                if not link.internal:
-                    problems.append(self._hidden_link(doc, link))
-                return None
-            return page_path(target)
+            return None if target is None else page_path(target)
 
-        return resolve_links(html, doc.body.links, page_of), problems
-
-    def _hidden_link(self, doc: Document, link: BodyLink) -> ContentError:
-        kind = kind_of_content_path(link.target)
-        label = kind.label if kind else "document"
-        return warning(doc.path, link.line, link.column, f"link to internal {label} '{link.target}' is shown as plain text on the public site")
+        return resolve_links(html, doc.body.links, page_of)
 
     def card(self, doc: Document) -> v.ItemCard:
         return self.card_of(doc) if self.card_of else item_card(doc, self.internal)
@@ -126,6 +117,20 @@ class Projector:
     def feedback_refs(self, doc: Document, field: str) -> tuple[v.FeedbackRef, ...]:
         entries = sorted(self.referring(doc, "feedback", field), key=lambda d: (d.fields.date, d.slug), reverse=True)  # type: ignore[attr-defined]
         return tuple(feedback_ref(entry) for entry in entries)
+
+
+def hidden_link_warnings(projector: Projector, doc: Document) -> list[ContentError]:
+    """Links of a shown document that lose their link here (their target is not on this site)."""
+    if doc.body is None or projector.internal:
+        return []
+    problems = []
+    for link in doc.body.links:
+        if not link.internal and projector.visible(document_key(link.target)) is None:
+            kind = kind_of_content_path(link.target)
+            label = kind.label if kind else "document"
+            problems.append(warning(doc.path, link.line, link.column,
+                                    f"link to internal {label} '{link.target}' is shown as plain text on the public site"))
+    return problems
 
 
 def item_card(doc: Document, internal: bool) -> v.ItemCard:

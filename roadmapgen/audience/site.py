@@ -1,21 +1,32 @@
-"""Assemble one audience's site from its per-document views, then check the wall held."""
+"""One audience's site: which documents it shows, in what order, and their views on demand.
+
+What pages exist and in what order comes from the documents' own fields, cheaply; a
+document's view is projected when a page first asks for it, and checked against the
+audience wall as it is made. A rebuild that renders two pages projects only what those
+two pages show.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.guard import check_public
 from roadmapgen.audience.kinds import project_document
-from roadmapgen.audience.project import Audience, Projector, item_card, item_view_order
+from roadmapgen.audience.project import Audience, Projector, hidden_link_warnings, item_card, release_order, title_of
 from roadmapgen.config import SiteConfig
 from roadmapgen.errors import ContentError
+from roadmapgen.load.layout import KINDS
 from roadmapgen.memo import IdentityMemo
-from roadmapgen.model.documents import Persona
+from roadmapgen.model.document import Document
+from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
+from roadmapgen.model.fields import target_order
 from roadmapgen.model.graph import Corpus
+
+OrderKey = Callable[[Document], Any]
 
 
 def today_for(corpus: Corpus, source_date: dt.date | None) -> dt.date:
@@ -25,80 +36,152 @@ def today_for(corpus: Corpus, source_date: dt.date | None) -> dt.date:
     return max(corpus.last_changed.values(), default=dt.date(1970, 1, 1))
 
 
-def project_views(projector: Projector) -> tuple[dict[str, Any], list[ContentError]]:
-    """Every document this audience shows -> its view, by key."""
-    views: dict[str, Any] = {}
-    problems: list[ContentError] = []
-    for doc in projector.corpus.documents.values():
-        if projector.shows(doc):
-            views[doc.key], found = project_document(projector, doc)
-            problems.extend(found)
-    return views, problems
+NEWEST_FIRST = frozenset({"release", "feedback"})
+
+
+def display_order(doc: Document) -> tuple[Any, ...]:
+    """Where a document sorts among its kind (reversed for NEWEST_FIRST kinds); public fields only."""
+    f: Any = doc.fields
+    if isinstance(f, RoadmapItem):
+        return (target_order(f.target), f.title.lower(), doc.slug)
+    if isinstance(f, Release):
+        return (*release_order(doc), doc.slug)
+    if isinstance(f, Feedback):
+        return (f.date, doc.slug)
+    if isinstance(f, (Persona, Metric)):
+        return (f.name.lower(), doc.slug)
+    return (str(getattr(f, "title", "")).lower(), doc.slug)
+
+
+def entry_of(doc: Document) -> v.Entry:
+    f: Any = doc.fields
+    description = {Vision: "statement", Persona: "quote", Objective: "summary", RoadmapItem: "summary",
+                   Release: "summary"}.get(type(f))
+    return v.Entry(key=doc.key, kind=doc.kind, slug=doc.slug, title=title_of(doc),
+                   description=getattr(f, description) if description else None)
+
+
+class PublicSite:
+    """A site's views in display order, projected on first use (see :class:`views.Site`)."""
+
+    def __init__(self, projector: Projector, views: Mapping[str, Any] | None = None,
+                 order: OrderKey = display_order, entry: Callable[[Document], v.Entry] = entry_of) -> None:
+        """``views`` already projected (a live preview's), and memos of ``order`` and ``entry``, may be given."""
+        self._projector = projector
+        self._views: dict[str, Any] = dict(views or {})
+        self._entry = entry
+        settings = projector.config.settings
+        self.info = v.SiteInfo(
+            product=settings.product, tagline=settings.tagline, language=settings.language,
+            audience=projector.audience.value,
+            base_url=settings.internal_base_url if projector.internal else settings.base_url,
+        )
+        shown = [doc for doc in projector.corpus.documents.values() if projector.shows(doc)]
+        self._keys: dict[str, tuple[str, ...]] = {kind: () for kind in KINDS}
+        for kind in KINDS:
+            of_kind = [doc for doc in shown if doc.kind == kind]
+            self._keys[kind] = tuple(doc.key for doc in sorted(of_kind, key=order, reverse=kind in NEWEST_FIRST))
+
+    def view(self, key: str) -> Any:
+        found = self._views.get(key)
+        if found is None:
+            doc = self._projector.corpus.documents[key]
+            assert self._projector.shows(doc), key
+            found = self._views[key] = project_document(self._projector, doc)
+            if not self._projector.internal:
+                check_public(found)
+        return found
+
+    def projected(self) -> dict[str, Any]:
+        """The views made so far, by key."""
+        return self._views
+
+    def _all(self, kind: str) -> tuple[Any, ...]:
+        return tuple(self.view(key) for key in self._keys[kind])
+
+    def entries(self, kind: str) -> tuple[v.Entry, ...]:
+        documents = self._projector.corpus.documents
+        return tuple(self._entry(documents[key]) for key in self._keys[kind])
+
+    @property
+    def vision(self) -> v.VisionView | None:
+        return self.view("vision") if self._keys["vision"] else None
+
+    @functools.cached_property
+    def objectives(self) -> tuple[v.ObjectiveView, ...]:
+        return self._all("objective")
+
+    @functools.cached_property
+    def personas(self) -> tuple[v.PersonaView, ...]:
+        return self._all("persona")
+
+    @functools.cached_property
+    def items(self) -> tuple[v.ItemView, ...]:
+        return self._all("item")
+
+    @functools.cached_property
+    def releases(self) -> tuple[v.ReleaseView, ...]:
+        return self._all("release")
+
+    @functools.cached_property
+    def metrics(self) -> tuple[v.MetricView, ...]:
+        return self._all("metric")
+
+    @functools.cached_property
+    def assets(self) -> tuple[str, ...]:
+        """Internal: every asset. Public: avatars and images its pages show, nothing else."""
+        corpus = self._projector.corpus
+        if self._projector.internal:
+            return tuple(corpus.assets)
+        used: set[str] = set()
+        for kind in ("vision", "objective", "persona", "item", "release"):
+            for key in self._keys[kind]:
+                doc = corpus.documents[key]
+                if isinstance(doc.fields, Persona) and doc.fields.avatar:
+                    used.add(doc.fields.avatar)
+                if doc.body is not None:
+                    used.update(use.path for use in doc.body.assets if not use.internal)
+        return tuple(sorted(used))
+
+    def warnings(self) -> list[ContentError]:
+        """Links this site shows as plain text because their target is not on it."""
+        projector = self._projector
+        return [problem for keys in self._keys.values() for key in keys
+                for problem in hidden_link_warnings(projector, projector.corpus.documents[key])]
+
+
+class InternalSite(PublicSite):
+    @functools.cached_property
+    def feedback(self) -> tuple[v.FeedbackView, ...]:
+        return self._all("feedback")
+
+    @functools.cached_property
+    def research(self) -> v.ResearchGoal:
+        goal = self._projector.config.settings.research
+        return v.ResearchGoal(interviews_per_quarter=goal.interviews_per_quarter if goal else None,
+                              today=self._projector.today)
+
+
+def make_site(projector: Projector, views: Mapping[str, Any] | None = None, order: OrderKey = display_order,
+              entry: Callable[[Document], v.Entry] = entry_of) -> PublicSite:
+    kind = InternalSite if projector.internal else PublicSite
+    return kind(projector, views, order, entry)
 
 
 def project_site(
     corpus: Corpus, config: SiteConfig, audience: Audience, source_date: dt.date | None = None
-) -> tuple[v.PublicSite, list[ContentError]]:
+) -> tuple[PublicSite, list[ContentError]]:
+    """The site for ``audience``, and the warnings it causes (links shown as plain text)."""
     # Each item's card appears on many pages (personas, objectives, releases, feedback): make it once.
     cards = IdentityMemo(functools.partial(item_card, internal=audience is Audience.INTERNAL))
     projector = Projector(corpus, config, audience, today_for(corpus, source_date), cards)
-    views, problems = project_views(projector)
-    return assemble(projector, views), problems
+    site = make_site(projector)
+    return site, site.warnings()
 
 
-def assemble(
-    projector: Projector, views: Mapping[str, Any], item_order: Callable[[v.ItemView], Any] = item_view_order
-) -> v.PublicSite:
-    """Order the views into a site. Public orders use public fields only.
+def project_all(site: PublicSite, kinds: Iterable[str] = tuple(KINDS)) -> None:
+    """Make every view now (used by tests and to check the whole public site at once)."""
+    for kind in kinds:
+        for entry in site.entries(kind):
+            site.view(entry.key)
 
-    ``item_order`` is :func:`item_view_order`, or a memo of it in a live preview."""
-    buckets: dict[type, list[Any]] = {}
-    for view in views.values():
-        buckets.setdefault(v.PUBLIC_VIEW_OF.get(type(view), type(view)), []).append(view)
-
-    def of(kind: type) -> list[Any]:
-        return buckets.get(kind, [])
-
-    settings = projector.config.settings
-    internal = projector.internal
-    common = dict(
-        info=v.SiteInfo(
-            product=settings.product, tagline=settings.tagline, language=settings.language,
-            audience=projector.audience.value,
-            base_url=settings.internal_base_url if internal else settings.base_url,
-        ),
-        vision=views.get("vision"),
-        objectives=tuple(sorted(of(v.ObjectiveView), key=lambda o: (o.title.lower(), o.slug))),
-        personas=tuple(sorted(of(v.PersonaView), key=lambda p: (p.name.lower(), p.slug))),
-        items=tuple(sorted(of(v.ItemView), key=item_order)),
-        releases=tuple(sorted(of(v.ReleaseView), key=lambda r: (r.date, r.slug), reverse=True)),
-        metrics=tuple(sorted(of(v.MetricView), key=lambda m: (m.name.lower(), m.slug))),
-        assets=_assets(projector, views),
-    )
-    if not internal:
-        site = v.PublicSite(**common)
-        check_public(site)
-        return site
-    research = settings.research
-    return v.InternalSite(
-        **common,
-        feedback=tuple(sorted(of(v.FeedbackView), key=lambda f: (f.date, f.slug), reverse=True)),
-        research=v.ResearchGoal(
-            interviews_per_quarter=research.interviews_per_quarter if research else None, today=projector.today
-        ),
-    )
-
-
-def _assets(projector: Projector, views: Mapping[str, Any]) -> tuple[str, ...]:
-    """Internal: every asset. Public: avatars and images its pages show, nothing else."""
-    corpus = projector.corpus
-    if projector.internal:
-        return tuple(corpus.assets)
-    used: set[str] = set()
-    for key in views:
-        doc = corpus.documents[key]
-        if isinstance(doc.fields, Persona) and doc.fields.avatar:
-            used.add(doc.fields.avatar)
-        if doc.body is not None:
-            used.update(use.path for use in doc.body.assets if not use.internal)
-    return tuple(sorted(used))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from markupsafe import Markup
 
@@ -243,30 +244,60 @@ class SiteInfo:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PublicSite:
-    info: SiteInfo
-    vision: VisionView | None
-    objectives: tuple[ObjectiveView, ...]
-    personas: tuple[PersonaView, ...]
-    items: tuple[ItemView, ...]
-    releases: tuple[ReleaseView, ...]
-    """Newest first."""
-    metrics: tuple[MetricView, ...]
-    assets: tuple[str, ...]
-    """Files under assets/ this site copies."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ResearchGoal:
     interviews_per_quarter: int | None
     today: dt.date
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InternalSite(PublicSite):
-    feedback: tuple[FeedbackView, ...]
-    """Newest first."""
-    research: ResearchGoal
+class Entry:
+    """A document's page as a plan sees it before anything is rendered: where, and its title."""
+
+    key: str
+    kind: str
+    slug: str
+    title: str
+    description: str | None
+
+
+class Site(Protocol):
+    """What templates and the page plan receive of a site: its views, in display order.
+
+    Views are made when first asked for, so a rebuild that renders a few pages projects
+    only the documents those pages show. The internal site adds ``feedback`` and
+    ``research``; the public site does not have them at all.
+    """
+
+    info: SiteInfo
+
+    @property
+    def vision(self) -> VisionView | None: ...
+    @property
+    def objectives(self) -> tuple[ObjectiveView, ...]: ...
+    @property
+    def personas(self) -> tuple[PersonaView, ...]: ...
+    @property
+    def items(self) -> tuple[ItemView, ...]: ...
+    @property
+    def releases(self) -> tuple[ReleaseView, ...]:
+        """Newest first."""
+    @property
+    def metrics(self) -> tuple[MetricView, ...]: ...
+    @property
+    def assets(self) -> tuple[str, ...]:
+        """Files under assets/ this site copies."""
+    def entries(self, kind: str) -> tuple[Entry, ...]:
+        """The documents of ``kind`` this site shows, in display order."""
+    def view(self, key: str) -> Any:
+        """The view of one document this site shows."""
+
+
+class InternalSite(Site, Protocol):
+    @property
+    def feedback(self) -> tuple[FeedbackView, ...]:
+        """Newest first."""
+    @property
+    def research(self) -> ResearchGoal: ...
 
 
 PUBLIC_VIEW_OF: dict[type, type] = {

@@ -39,6 +39,8 @@ class _Finder:
     def __init__(self, project_dir: Path, content_dir: Path) -> None:
         self.project_dir = project_dir
         self.content_dir = content_dir
+        # Paths are shown relative to the project; computed once, then joined as text.
+        self._shown_content_dir = self.display(content_dir)
         self.documents: list[SourceFile] = []
         self.assets: dict[str, Path] = {}
         self.problems: list[ContentError] = []
@@ -95,8 +97,9 @@ class _Finder:
         if not kind.valid_slug(slug):
             self.problem(path, _bad_slug_message(kind, slug))
             return
-        content_path = path.relative_to(self.content_dir).as_posix()
-        self.documents.append(SourceFile(kind.name, slug, self.display(path), content_path, path))
+        content_path = f"{kind.folder}/{path.name}" if kind.folder else path.name
+        shown = f"{self._shown_content_dir}/{content_path}" if self._shown_content_dir != "." else content_path
+        self.documents.append(SourceFile(kind.name, slug, shown, content_path, path))
 
     def scan_assets(self, folder: Path, prefix: str) -> None:
         for entry in self.entries(folder):

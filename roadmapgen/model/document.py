@@ -33,6 +33,8 @@ class Document(Generic[F]):
     body: Body | None
     digest: str
     """Hash of the file's bytes and path: what caches and incremental rebuilds key on."""
+    meta_digest: str
+    """Hash of the path and the front matter alone: what pages listing the document depend on."""
     key: str = field(init=False)
     kind: str = field(init=False)
     slug: str = field(init=False)

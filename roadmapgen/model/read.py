@@ -29,10 +29,10 @@ class ReadResult:
     problems: tuple[ContentError, ...]
 
 
-def file_digest(source: SourceFile, data: bytes) -> str:
+def file_digest(source: SourceFile, data: bytes | str) -> str:
     digest = hashlib.blake2b(source.path.encode(), digest_size=16)
     digest.update(b"\0")
-    digest.update(data)
+    digest.update(data if isinstance(data, bytes) else data.encode())
     return digest.hexdigest()
 
 
@@ -62,7 +62,8 @@ def parse_document(source: SourceFile, data: bytes, parser: BodyParser) -> ReadR
     problems.extend(errors)
     if fields is None:
         return ReadResult(None, tuple(problems))
-    document = Document(source, fields, front_matter.places, body, file_digest(source, data))
+    meta = file_digest(source, fields.model_dump_json()) if body is not None else file_digest(source, data)
+    document = Document(source, fields, front_matter.places, body, file_digest(source, data), meta)
     problems.extend(document_rules(document))
     return ReadResult(replace(document, places=_places_for_later(document)), tuple(problems))
 

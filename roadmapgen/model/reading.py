@@ -45,27 +45,29 @@ def read_all(sources: Iterable[SourceFile], *, cache: DocumentCache | None = Non
     sources = list(sources)
     snapshot = load_snapshot(cache) if cache else Snapshot()
     results: list[ReadResult | None] = []
-    stats: list[tuple[int, int]] = []
+    stamps: list[tuple[int, int, int]] = []
     for source in sources:
         try:
             stat = source.absolute.stat()
-            stats.append((stat.st_size, stat.st_mtime_ns))
+            stamps.append((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
         except OSError:
-            stats.append((-1, 0))
-        results.append(snapshot.unchanged(source.absolute, *stats[-1]))  # type: ignore[arg-type]
+            stamps.append((-1, 0, 0))
+        results.append(snapshot.unchanged(source.absolute, stamps[-1]))  # type: ignore[arg-type]
     todo = [index for index, result in enumerate(results) if result is None]
     for index, result in zip(todo, map_forked(reader(cache), [sources[i] for i in todo], jobs), strict=True):
         results[index] = result if isinstance(result, ReadResult) else loads(result)  # type: ignore[assignment]
     if cache is not None and len(todo) > len(sources) // 20:
-        save_snapshot(cache, _snapshot_of(sources, stats, results))
+        save_snapshot(cache, _snapshot_of(sources, stamps, results))
     yield from results  # type: ignore[misc]
 
 
-def _snapshot_of(sources: list[SourceFile], stats: list[tuple[int, int]], results: list[ReadResult | None]) -> Snapshot:
+def _snapshot_of(
+    sources: list[SourceFile], stamps: list[tuple[int, int, int]], results: list[ReadResult | None]
+) -> Snapshot:
     snapshot = Snapshot(written_ns=time.time_ns())
-    for source, (size, mtime_ns), result in zip(sources, stats, results, strict=True):
+    for source, stamp, result in zip(sources, stamps, results, strict=True):
         if result is not None and result.document is not None:
             digest = result.document.digest
-            snapshot.files[str(source.absolute)] = (size, mtime_ns, digest)
+            snapshot.files[str(source.absolute)] = (*stamp, digest)
             snapshot.results[digest] = result
     return snapshot

@@ -1,9 +1,16 @@
-"""Plan stage: a site's views -> the pages to write, each with what it shows and depends on.
+"""Plan stage: a site -> the files to write, each with what it shows and depends on.
 
-Only views come in, so a page can show nothing the audience stage did not allow. Each
-:class:`PageSpec` lists the documents its context was built from (``deps``): a key like
-'roadmap/sso', or '*item' for every item. Serve re-renders a page when one of them
-changes; caches key pages on them.
+The plan is made from the site's entries (which documents it shows, in order) without
+projecting a single view: each page's template values are a function of the site,
+called when the page is rendered. So a rebuild renders, and projects, only what changed.
+
+Each :class:`PageSpec` lists what its values are made from (``deps``):
+
+- a document key ('roadmap/sso'): that document, body included, and its neighbours;
+- ``every('item')`` ('*item'): what lists show of every item (its front matter);
+- ``every('release', bodies=True)`` ('*release+body'): every release, bodies included.
+
+Live previews invalidate pages by these deps; builds fingerprint pages with them.
 """
 
 from __future__ import annotations
@@ -20,11 +27,13 @@ from roadmapgen.pages import aggregates
 from roadmapgen.pages.charts import line_chart
 
 FEED_LIMIT = 50
+DOCUMENT_KINDS = ("item", "release", "persona", "objective", "feedback")
+"""Kinds with a page per document, in the order the plan (and the sitemap) lists them."""
 
 
-def every(kind: str) -> str:
-    """The dependency on every document of ``kind``."""
-    return f"*{kind}"
+def every(kind: str, *, bodies: bool = False) -> str:
+    """The dependency on every document of ``kind``: what lists show of them, or all of them."""
+    return f"*{kind}+body" if bodies else f"*{kind}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,11 +62,12 @@ class PageInfo:
         return self.path.removesuffix("index.html")
 
 
-Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
-"""A page's template values, or a function making them when the page is rendered.
+Context = Callable[[v.Site], Mapping[str, Any]]
+"""Makes a page's template values from the site, when the page is rendered."""
 
-Summaries over the whole site (the board, priorities) are made lazily: a live preview
-then only pays for them when someone looks at the page."""
+
+def _nothing(site: v.Site) -> Mapping[str, Any]:
+    return {}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,13 +75,13 @@ class PageSpec:
     page: PageInfo
     template: str
     """A Jinja template, or the name of a data writer (see :mod:`roadmapgen.render.data`)."""
-    context: Context = field(default_factory=dict)
+    context: Context = field(default=_nothing)
     deps: frozenset[str]
     root: str
     """What ROOT becomes in this file: a relative path up to the site root, or an absolute URL."""
 
-    def values(self) -> Mapping[str, Any]:
-        return self.context() if callable(self.context) else self.context
+    def values(self, site: v.Site) -> Mapping[str, Any]:
+        return self.context(site)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,65 +96,64 @@ def relative_root(path: str) -> str:
 
 
 def _html(path: str, template: str, title: str, section: str, deps: frozenset[str],
-          context: Context | None = None, description: str | None = None) -> PageSpec:
+          context: Context = _nothing, description: str | None = None) -> PageSpec:
     url = ROOT + path.removesuffix("index.html")
     info = PageInfo(path=path, url=url, title=title, section=section, description=description)
-    return PageSpec(page=info, template=template, context=context or {}, deps=deps, root=relative_root(path))
+    return PageSpec(page=info, template=template, context=context, deps=deps, root=relative_root(path))
 
 
-PagesOf = Callable[[Any], tuple[PageSpec, ...]]
-"""A document view -> its own pages (see :func:`pages_of`); a live preview memoizes it."""
+PagesOf = Callable[[v.Entry], tuple[PageSpec, ...]]
+"""A document's entry -> its own pages (see :func:`pages_of`); a live preview memoizes it."""
 
 
-def plan_pages(site: v.PublicSite, own_pages: PagesOf | None = None) -> Plan:
+def plan_pages(site: v.Site, own_pages: PagesOf | None = None) -> Plan:
     """Every file of the site: overviews, each document's own pages, data files, sitemap."""
     own_pages = own_pages or pages_of
-    documents: list[Any] = [*site.items, *site.releases, *site.personas, *site.objectives]
-    if isinstance(site, v.InternalSite):
-        documents.extend(site.feedback)
+    internal = site.info.is_internal
     pages = [*_overview_pages(site)]
-    if isinstance(site, v.InternalSite):
-        pages.extend(_internal_pages(site))
-    pages.extend(spec for view in documents for spec in own_pages(view))
+    if internal:
+        pages.extend(_internal_pages())
+    for kind in DOCUMENT_KINDS:
+        if kind != "feedback" or internal:
+            pages.extend(spec for entry in site.entries(kind) for spec in own_pages(entry))
     pages.extend(_data_files(site))
     html_pages = tuple(spec.page for spec in pages if spec.page.path.endswith(".html") and spec.page.path != "404.html")
     pages.append(_sitemap(site, html_pages))
     return Plan(nav=_nav(site), pages=tuple(pages))
 
 
-def _nav(site: v.PublicSite) -> tuple[NavLink, ...]:
+def _nav(site: v.Site) -> tuple[NavLink, ...]:
     links = [NavLink("roadmap", "Roadmap", ROOT + "roadmap/"), NavLink("releases", "Releases", ROOT + "releases/")]
-    for section, label, views in (("personas", "Personas", site.personas), ("objectives", "Objectives", site.objectives),
-                                  ("metrics", "Metrics", site.metrics)):
-        if views:
+    for section, label, kind in (("personas", "Personas", "persona"), ("objectives", "Objectives", "objective"),
+                                 ("metrics", "Metrics", "metric")):
+        if site.entries(kind):
             links.append(NavLink(section, label, f"{ROOT}{section}/"))
-    if isinstance(site, v.InternalSite):
+    if site.info.is_internal:
         links += [NavLink("priorities", "Priorities", ROOT + "priorities/"),
                   NavLink("research", "Research", ROOT + "research/"),
                   NavLink("feedback", "Feedback", ROOT + "feedback/")]
     return tuple(links)
 
 
-def _overview_pages(site: v.PublicSite) -> Iterator[PageSpec]:
-    board = functools.cache(lambda: aggregates.board(site.items))
-    everything = frozenset({"vision", every("item"), every("release")})
-    yield _html("index.html", "home.html", site.info.product, "home", everything,
-                lambda: {"board": board(), "latest": site.releases[:3]},
-                description=site.vision.statement if site.vision else site.info.tagline)
+def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
+    board = functools.lru_cache(maxsize=1)(lambda s: aggregates.board(s.items))
+    vision = site.entries("vision")
+    yield _html("index.html", "home.html", site.info.product, "home",
+                frozenset({"vision", every("item"), every("release")}),
+                lambda s: {"board": board(s), "latest": s.releases[:3]},
+                description=vision[0].description if vision else site.info.tagline)
     yield _html("roadmap/index.html", "board.html", "Roadmap", "roadmap", frozenset({every("item")}),
-                lambda: {"board": board()})
-    yield _html("releases/index.html", "changelog.html", "Releases", "releases", frozenset({every("release")}),
-                {"releases": site.releases})
+                lambda s: {"board": board(s)})
+    yield _html("releases/index.html", "changelog.html", "Releases", "releases",
+                frozenset({every("release", bodies=True)}), lambda s: {"releases": s.releases})
     yield replace(_html("404.html", "404.html", "Page not found", "none", frozenset()), root=_absolute_path(site))
-    if site.personas:
-        yield _html("personas/index.html", "personas.html", "Personas", "personas", frozenset({every("persona")}),
-                    {"personas": site.personas})
-    if site.objectives:
-        yield _html("objectives/index.html", "objectives.html", "Objectives", "objectives",
-                    frozenset({every("objective")}), {"objectives": site.objectives})
-    if site.metrics:
+    for kind, section, title in (("persona", "personas", "Personas"), ("objective", "objectives", "Objectives")):
+        if site.entries(kind):
+            yield _html(f"{section}/index.html", f"{section}.html", title, section, frozenset({every(kind)}),
+                        lambda s, section=section: {section: getattr(s, section)})
+    if site.entries("metric"):
         yield _html("metrics/index.html", "metrics.html", "Metrics", "metrics", frozenset({every("metric")}),
-                    lambda: {"charts": _charts(site.metrics)})
+                    lambda s: {"charts": _charts(s.metrics)})
 
 
 def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Any], ...]:
@@ -152,64 +161,67 @@ def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Any]
                  for metric in metrics)
 
 
-def pages_of(view: Any) -> tuple[PageSpec, ...]:
+_OWN_PAGES = {
+    "item": ("roadmap", "item.html", "item"),
+    "release": ("releases", "release.html", "release"),
+    "persona": ("personas", "persona.html", "persona"),
+    "objective": ("objectives", "objective.html", "objective"),
+    "feedback": ("feedback", "feedback.html", "entry"),
+}
+
+
+def pages_of(entry: v.Entry) -> tuple[PageSpec, ...]:
     """A document's own pages: one per item, release, persona, objective and feedback entry."""
-    if isinstance(view, v.ItemView):
-        return (_html(f"roadmap/{view.slug}/index.html", "item.html", view.title, "roadmap",
-                      frozenset({f"roadmap/{view.slug}"}), {"item": view}, view.summary),)
-    if isinstance(view, v.ReleaseView):
-        return (_html(f"releases/{view.slug}/index.html", "release.html", _release_title(view), "releases",
-                      frozenset({f"releases/{view.slug}"}), {"release": view}, view.summary),)
-    if isinstance(view, v.PersonaView):
-        return (_html(f"personas/{view.slug}/index.html", "persona.html", view.name, "personas",
-                      frozenset({f"personas/{view.slug}"}), {"persona": view}, view.quote),)
-    if isinstance(view, v.ObjectiveView):
-        return (_html(f"objectives/{view.slug}/index.html", "objective.html", view.title, "objectives",
-                      frozenset({f"objectives/{view.slug}"}), {"objective": view}, view.summary),)
-    if isinstance(view, v.FeedbackView):
-        title = view.customer or f"{view.source.capitalize()} feedback"
-        return (_html(f"feedback/{view.slug}/index.html", "feedback.html", title, "feedback",
-                      frozenset({f"feedback/{view.slug}"}), {"entry": view}),)
-    return ()
+    folder, template, name = _OWN_PAGES[entry.kind]
+    key = entry.key
+
+    def context(site: v.Site) -> Mapping[str, Any]:
+        return {name: site.view(key)}
+
+    return (_html(f"{folder}/{entry.slug}/index.html", template, entry.title, folder, frozenset({key}), context,
+                  entry.description),)
 
 
-def _internal_pages(site: v.InternalSite) -> Iterator[PageSpec]:
-    def priorities() -> Mapping[str, Any]:
+def _internal_pages() -> Iterator[PageSpec]:
+    def priorities(site: v.Site) -> Mapping[str, Any]:
         ranked, unscored = aggregates.priorities(site.items)
         return {"ranked": ranked, "unscored": unscored}
 
-    yield _html("priorities/index.html", "priorities.html", "Priorities", "priorities", frozenset({every("item")}),
-                priorities)
+    def research(site: v.Site) -> Mapping[str, Any]:
+        return {"research": aggregates.research(site)}  # type: ignore[arg-type]
+
+    yield _html("priorities/index.html", "priorities.html", "Priorities", "priorities",
+                frozenset({every("item")}), priorities)
     yield _html("research/index.html", "research.html", "Research", "research",
-                frozenset({every("feedback"), every("persona")}), lambda: {"research": aggregates.research(site)})
+                frozenset({every("feedback"), every("persona")}), research)
     yield _html("feedback/index.html", "feedback-list.html", "Feedback", "feedback", frozenset({every("feedback")}),
-                {"feedback": site.feedback})
+                lambda s: {"feedback": s.feedback})  # type: ignore[attr-defined]
 
 
-def _release_title(release: v.ReleaseView) -> str:
-    return f"{release.version}: {release.title}" if release.title else release.version
-
-
-def _data_files(site: v.PublicSite) -> Iterator[PageSpec]:
+def _data_files(site: v.Site) -> Iterator[PageSpec]:
     root = site.info.base_url or ""
-    releases = frozenset({every("release")})
-    feed = site.releases[:FEED_LIMIT]
+    releases = frozenset({every("release", bodies=True)})
+
+    def feed(s: v.Site) -> Mapping[str, Any]:
+        return {"releases": s.releases[:FEED_LIMIT]}
+
     for path, writer, deps, context in (
-        ("feed.xml", "feed.xml", releases, {"releases": feed}),
-        ("feed.json", "feed.json", releases, {"releases": feed}),
-        ("roadmap.json", "roadmap.json", frozenset({every("item")}), {"items": site.items}),
-        ("robots.txt", "robots.txt", frozenset(), {}),
+        ("feed.xml", "feed.xml", releases, feed),
+        ("feed.json", "feed.json", releases, feed),
+        ("roadmap.json", "roadmap.json", frozenset({every("item")}), lambda s: {"items": s.items}),
+        ("robots.txt", "robots.txt", frozenset(), _nothing),
     ):
         info = PageInfo(path=path, url=ROOT + path, title=path, section="none")
         yield PageSpec(page=info, template=writer, context=context, deps=deps, root=root)
 
 
-def _sitemap(site: v.PublicSite, pages: tuple[PageInfo, ...]) -> PageSpec:
+def _sitemap(site: v.Site, pages: tuple[PageInfo, ...]) -> PageSpec:
     info = PageInfo(path="sitemap.xml", url=ROOT + "sitemap.xml", title="sitemap", section="none")
     deps = frozenset({every(kind) for kind in ("item", "release", "persona", "objective", "metric", "feedback")})
-    return PageSpec(page=info, template="sitemap.xml", context={"pages": pages}, deps=deps, root=site.info.base_url or "")
+    return PageSpec(page=info, template="sitemap.xml", context=lambda s: {"pages": pages}, deps=deps,
+                    root=site.info.base_url or "")
 
 
-def _absolute_path(site: v.PublicSite) -> str:
+def _absolute_path(site: v.Site) -> str:
     """The site root as an absolute path, for pages served from any URL (404.html)."""
     return urlsplit(site.info.base_url).path if site.info.base_url else "/"

@@ -30,7 +30,7 @@ class Renderer:
     def for_themes(cls, themes: Sequence[Path], project_dir: Path) -> Renderer:
         return cls(make_environment(themes), tuple(themes), project_dir)
 
-    def render(self, site: v.PublicSite, nav: tuple[NavLink, ...], spec: PageSpec) -> bytes:
+    def render(self, site: v.Site, nav: tuple[NavLink, ...], spec: PageSpec) -> bytes:
         """The file's bytes, with every in-site URL pointed at the page's root.
 
         Raises:
@@ -42,7 +42,7 @@ class Renderer:
         else:
             try:
                 template = self.env.get_template(spec.template)
-                text = template.render(site=site, nav=nav, page=spec.page, **spec.values())
+                text = template.render(site=site, nav=nav, page=spec.page, **spec.values(site))
             except jinja2.TemplateError as exc:
                 raise self._located(exc, spec) from None
         return place(text, spec.root).encode("utf-8")

@@ -21,10 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roadmapgen.audience.kinds import project_document
-from roadmapgen.audience.project import Audience, Projector, item_card, item_view_order
-from roadmapgen.audience.site import assemble, today_for
-from roadmapgen.audience.views import PublicSite
+from roadmapgen.audience.project import Audience, Projector, hidden_link_warnings, item_card
+from roadmapgen.audience.site import PublicSite, display_order, entry_of, make_site, today_for
 from roadmapgen.config import CONFIG_FILE, SiteConfig, load_config
 from roadmapgen.errors import ContentError, Report
 from roadmapgen.load.discover import ProjectFiles, discover
@@ -33,6 +31,7 @@ from roadmapgen.load.layout import SourceFile, kind_of_key
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.memo import IdentityMemo
 from roadmapgen.model.document import Document
+from roadmapgen.audience.kinds import project_document
 from roadmapgen.model.graph import Corpus, link, relink
 from roadmapgen.model.read import read_document
 from roadmapgen.pages.plan import PageSpec, Plan, every, pages_of, plan_pages
@@ -82,7 +81,7 @@ class _State:
     files: ProjectFiles
     corpus: Corpus
     projector: Projector
-    views: dict[str, Any]
+    site: PublicSite
     warnings: dict[str, list[ContentError]]
 
 
@@ -101,7 +100,8 @@ class LiveSite:
         self._pending: set[Path] = set()
         self._own_pages = IdentityMemo(pages_of)
         self._cards = IdentityMemo(functools.partial(item_card, internal=audience is Audience.INTERNAL))
-        self._item_order = IdentityMemo(item_view_order)
+        self._order = IdentityMemo(display_order)
+        self._entries = IdentityMemo(entry_of)
         self._version = 0
 
     @property
@@ -160,13 +160,14 @@ class LiveSite:
                                 existing=[source.key for source in files.documents])
         self._report(report, problems)
         projector = Projector(corpus, config, self.audience, today_for(corpus, self.source_date), self._cards)
-        views: dict[str, Any] = {}
-        warnings: dict[str, list[ContentError]] = {}
-        for key in corpus.documents:
-            self._project(projector, key, views, warnings)
+        warnings = {key: found for key, doc in corpus.documents.items()
+                    if projector.shows(doc) and (found := hidden_link_warnings(projector, doc))}
         for found in warnings.values():
             report.extend(found)
-        return _State(config, files, corpus, projector, views, warnings), None
+        return _State(config, files, corpus, projector, self._site(projector, {}), warnings), None
+
+    def _site(self, projector: Projector, views: dict[str, Any]) -> PublicSite:
+        return make_site(projector, views, self._order, self._entries)
 
     def _load_changes(self, report: Report) -> tuple[_State | None, set[str]]:
         old = self._state
@@ -196,34 +197,41 @@ class LiveSite:
             return None, set()
         today = today_for(corpus, self.source_date)
         projector = Projector(corpus, old.config, self.audience, today, self._cards)
-        affected = set(corpus.documents) | set(old.views) if today != old.projector.today else set(changed_keys)
+        affected = set(corpus.documents) | set(old.corpus.documents) if today != old.projector.today else set(changed_keys)
         for key in changed_keys:
             affected |= corpus.neighbours(key) | old.corpus.neighbours(key)
-        views, warnings = dict(old.views), dict(old.warnings)
+        # Views made for the last site are compared with new ones; a view nobody made is on no
+        # rendered page, so it can only be "changed".
+        with self._snapshot_lock():
+            views = dict(old.site.projected())
+        warnings = dict(old.warnings)
         changed_views = set()
         for key in affected:
             before = views.pop(key, None)
             warnings.pop(key, None)
-            if key in corpus.documents:
-                self._project(projector, key, views, warnings)
-            if views.get(key) != before:
+            doc = corpus.documents.get(key)
+            if doc is None or not projector.shows(doc):
+                changed_views.add(key)
+                continue
+            if found := hidden_link_warnings(projector, doc):
+                warnings[key] = found
+            if before is None:
+                changed_views.add(key)
+                continue
+            views[key] = project_document(projector, doc)
+            if views[key] != before:
                 changed_views.add(key)
         for found in warnings.values():
             report.extend(found)
-        return _State(old.config, files, corpus, projector, views, warnings), changed_views
+        return _State(old.config, files, corpus, projector, self._site(projector, views), warnings), changed_views
 
-    def _project(self, projector: Projector, key: str, views: dict[str, Any], warnings: dict[str, list[ContentError]]) -> None:
-        doc = projector.corpus.documents[key]
-        if projector.shows(doc):
-            views[key], found = project_document(projector, doc)
-            if found:
-                warnings[key] = found
+    def _snapshot_lock(self) -> Any:
+        return self.snapshot._lock if self.snapshot is not None else threading.Lock()
 
-    # -- publishing ---------------------------------------------------------------------
     def _publish(self, state: _State, changed_keys: set[str] | None, full: bool) -> int:
-        site = assemble(state.projector, state.views, self._item_order)
+        site = state.site
         plan = plan_pages(site, self._own_pages)
-        for memo in (self._own_pages, self._cards, self._item_order):
+        for memo in (self._own_pages, self._cards, self._order, self._entries):
             memo.next_round()
         pages = {spec.page.path: _served(spec) for spec in plan.pages}
         previous = self.snapshot
@@ -253,7 +261,8 @@ def _still_valid(previous: Snapshot, pages: Mapping[str, PageSpec], plan: Plan, 
     """Rendered pages of the previous snapshot that no changed view reaches."""
     if plan.nav != previous.plan.nav:
         return {}
-    touched = changed_keys | {every(kind_of_key(key)) for key in changed_keys}
+    kinds = {kind_of_key(key) for key in changed_keys}
+    touched = changed_keys | {every(kind) for kind in kinds} | {every(kind, bodies=True) for kind in kinds}
     with previous._lock:
         rendered = dict(previous.rendered)
     kept = {}
