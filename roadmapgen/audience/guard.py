@@ -16,7 +16,7 @@ from markupsafe import Markup
 from roadmapgen.audience import views as v
 
 PUBLIC_TYPES: frozenset[type] = frozenset({
-    v.PageRef, v.ItemCard, v.VisionView, v.ObjectiveView, v.PersonaView, v.ReleaseRef,
+    v.Html, v.PageRef, v.ItemCard, v.VisionView, v.ObjectiveView, v.PersonaView, v.ReleaseRef,
     v.ItemView, v.ReleaseView, v.MetricPointView, v.MetricView, v.SiteInfo,
 })
 _LEAVES: frozenset[type] = frozenset({str, Markup, int, float, bool, type(None), dt.date})

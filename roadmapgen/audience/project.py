@@ -23,8 +23,7 @@ from roadmapgen.audience import views as v
 from roadmapgen.config import SiteConfig
 from roadmapgen.errors import ContentError, warning
 from roadmapgen.load.layout import KINDS, document_key, kind_of_content_path
-from roadmapgen.markdown.body import BodyLink
-from roadmapgen.markdown.placeholders import ROOT, resolve_links
+from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
 from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
 from roadmapgen.model.fields import target_order
@@ -96,17 +95,16 @@ class Projector:
         allowed = self.reference_fields().intersection(fields)
         return tuple(d for d in self.corpus.referring(doc.key, kind, allowed) if self.shows(d))
 
-    def body(self, doc: Document) -> Markup:
-        """The body for this audience, each document link made a link or, if its target is not here, text."""
+    def body(self, doc: Document) -> v.Html:
+        """The body for this audience: each document link leads to its page here, or is only text."""
         if doc.body is None:
-            return Markup("")
+            return v.Html(Markup(""))
         html = doc.body.internal_html if self.internal else doc.body.public_html
-
-        def page_of(link: BodyLink) -> str | None:
+        anchors = []
+        for link in doc.body.links:
             target = self.visible(document_key(link.target))
-            return None if target is None else page_path(target)
-
-        return resolve_links(html, doc.body.links, page_of)
+            anchors.append(None if target is None else (ROOT + page_path(target) + link.fragment, link.title))
+        return v.Html(html, tuple(anchors))
 
     def card(self, doc: Document) -> v.ItemCard:
         return self.card_of(doc) if self.card_of else item_card(doc, self.internal)

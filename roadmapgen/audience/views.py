@@ -19,6 +19,29 @@ from typing import Any, Protocol
 
 from markupsafe import Markup
 
+from roadmapgen.markdown.placeholders import Anchor, resolve_links
+
+
+@dataclass(frozen=True, slots=True)
+class Html:
+    """A body for one site: its HTML, shared with the document, and where its links lead here.
+
+    Links are resolved when the body is printed, so views of every site share one copy of
+    each body instead of holding their own. ``anchors`` holds only what this site shows:
+    an (href, title) per document link, or None for a link whose target is not here."""
+
+    source: Markup
+    anchors: tuple[Anchor, ...] = ()
+
+    def __html__(self) -> Markup:
+        return resolve_links(self.source, self.anchors)
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+    def __bool__(self) -> bool:
+        return bool(self.source)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageRef:
@@ -54,7 +77,7 @@ class InternalItemCard(ItemCard):
 class VisionView:
     title: str
     statement: str
-    body: Markup
+    body: Html
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +92,7 @@ class ObjectiveView:
     url: str
     title: str
     summary: str | None
-    body: Markup
+    body: Html
     items: tuple[ItemCard, ...]
     """Items serving this objective."""
 
@@ -95,7 +118,7 @@ class PersonaView:
     goals: tuple[str, ...]
     pain_points: tuple[str, ...]
     motivations: tuple[str, ...]
-    body: Markup
+    body: Html
     items: tuple[ItemCard, ...]
     """Items built for this persona."""
 
@@ -131,7 +154,7 @@ class ReleaseRef:
 class ItemView(ItemCard):
     objective: PageRef | None
     personas: tuple[PageRef, ...]
-    body: Markup
+    body: Html
     shipped_in: tuple[ReleaseRef, ...]
     """Releases that ship this item, newest first."""
 
@@ -179,7 +202,7 @@ class ReleaseView:
     title: str | None
     summary: str | None
     ships: tuple[ItemCard, ...]
-    body: Markup
+    body: Html
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,7 +247,7 @@ class FeedbackView:
     items: tuple[ItemCard, ...]
     sentiment: str | None
     quote: str | None
-    body: Markup
+    body: Html
     extra: tuple[tuple[str, str], ...]
 
 

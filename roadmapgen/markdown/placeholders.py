@@ -14,11 +14,10 @@ reader rejects control characters.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from roadmapgen.markdown.body import BodyLink
 
 ROOT = "\x00"
 _LINK = re.compile("\x01L(\\d+)\x01(.*?)\x01/L\x01", re.DOTALL)
@@ -31,22 +30,22 @@ def link_open(index: int) -> str:
 LINK_CLOSE = "\x01/L\x01"
 
 
-def resolve_links(html: Markup, links: Sequence[BodyLink], page_of: Callable[[BodyLink], str | None]) -> Markup:
-    """Turn link placeholders into anchors to ``page_of(link)``, or into their bare text.
+Anchor = tuple[str, str] | None
+"""What one document link becomes on a site: (href, title), or None to keep only its text."""
 
-    ``page_of`` returns the target's path inside the site (e.g. 'personas/priya/') or
-    None when the target is no page of this site; then the text stays and the link goes.
-    """
+
+def resolve_links(html: Markup, anchors: Sequence[Anchor]) -> Markup:
+    """Turn link placeholders into anchors, or into their bare text where the anchor is None."""
     if "\x01" not in html:
         return html
 
     def anchor(match: re.Match[str]) -> str:
-        link = links[int(match.group(1))]
-        page = page_of(link)
-        if page is None:
+        resolved = anchors[int(match.group(1))]
+        if resolved is None:
             return match.group(2)
-        title = f' title="{escape(link.title)}"' if link.title else ""
-        return f'<a href="{ROOT}{escape(page + link.fragment)}"{title}>{match.group(2)}</a>'
+        href, title = resolved
+        title_attribute = f' title="{escape(title)}"' if title else ""
+        return f'<a href="{escape(href)}"{title_attribute}>{match.group(2)}</a>'
 
     return Markup(_LINK.sub(anchor, str(html)))
 

@@ -21,6 +21,8 @@ def _encode(value: Any) -> Any:
     """json's hook for what it cannot encode itself: views (without bodies) and dates."""
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, v.Html):
+        return str(value)
     if dataclasses.is_dataclass(value):
         fields = value.__dataclass_fields__
         data = {name: getattr(value, name) for name in fields if name != "body"}

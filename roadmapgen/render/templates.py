@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 import jinja2
@@ -110,12 +111,12 @@ def format_percent(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
-def scope_ids(html: Markup, prefix: str) -> Markup:
+def scope_ids(html: Any, prefix: str) -> Markup:
     """Prefix a body's ids and in-page links, so several bodies can share one page."""
     safe = re.sub(r"[^A-Za-z0-9_-]", "-", prefix)
     return Markup(_ID.sub(lambda m: f"{m.group(1)}{safe}-", str(html)))
 
 
-def demote_headings(html: Markup, levels: int = 1) -> Markup:
+def demote_headings(html: Any, levels: int = 1) -> Markup:
     """Lower a body's headings (h2 -> h3), for bodies shown under a page's own headings."""
     return Markup(_HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + levels, 6)}", str(html)))
