@@ -48,10 +48,13 @@ def start(command: list[str], ready: re.Pattern[str], cwd: Path | None = None) -
 def get(base: str, path: str) -> str:
     host, port = base.removeprefix("http://").rstrip("/").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
-    connection.request("GET", path)
-    body = connection.getresponse().read().decode("utf-8", "replace")
-    connection.close()
-    return body
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().read().decode("utf-8", "replace")
+    except (http.client.HTTPException, ConnectionError):
+        return ""  # a server swapping the page while it answers; the caller polls again
+    finally:
+        connection.close()
 
 
 def listen(base: str, page: str, events: queue.Queue[float]) -> None:

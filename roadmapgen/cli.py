@@ -61,7 +61,10 @@ def make_parser() -> argparse.ArgumentParser:
     _add_build(commands)
     _add_check(commands)
     _add_serve(commands)
+    _add_new(commands)
+    _add_init(commands)
     _add_schema(commands)
+    _add_diff(commands)
     return parser
 
 
@@ -119,6 +122,32 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     command.set_defaults(run=run_serve)
 
 
+def _add_new(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from roadmapgen.scaffold import NEW_KINDS
+
+    command = commands.add_parser(
+        "new", help="start a new document from a template",
+        description="Write a new persona, roadmap item, release, objective or feedback entry from a template "
+                    "that passes 'roadmapgen check'. NAME is a title ('Bulk export') or a file name "
+                    "('bulk-export'); for a release, its version. New documents are internal until you "
+                    "write 'visibility: public'.",
+    )
+    command.add_argument("kind", choices=NEW_KINDS, metavar="KIND", help=", ".join(NEW_KINDS))
+    command.add_argument("name", metavar="NAME", help="the title or file name; a release's version")
+    _project_argument(command)
+    command.set_defaults(run=run_new)
+
+
+def _add_init(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    command = commands.add_parser(
+        "init", help="start a new project",
+        description="Start a project in DIR (made if missing): roadmapgen.yaml, a vision, a metric and one "
+                    "document of each type, all internal, ready for 'roadmapgen serve'.",
+    )
+    command.add_argument("dir", metavar="DIR", type=Path, help="the folder to start the project in")
+    command.set_defaults(run=run_init)
+
+
 def _add_schema(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     from roadmapgen.schema import SCHEMA_TYPES
 
@@ -130,6 +159,24 @@ def _add_schema(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     command.add_argument("type", nargs="?", choices=SCHEMA_TYPES, metavar="TYPE",
                          help=", ".join(SCHEMA_TYPES))
     command.set_defaults(run=run_schema)
+
+
+def _add_diff(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    command = commands.add_parser(
+        "diff", help="show how the roadmap changed between git revisions",
+        usage="roadmapgen diff [-h] REV [REV2] [PROJECT] [--audience {internal,public}] [--format {text,json,markdown}]",
+        description="Compare the roadmap at git revision REV with REV2 (default: the working tree): items added, "
+                    "removed, moved between horizons, changed status, retargeted or renamed. With --audience "
+                    "public, only what customers would see change: what merging will newly publish. "
+                    "With two arguments after REV, the first is REV2; with one, it is REV2 if git knows it "
+                    "as a revision, else PROJECT.",
+    )
+    command.add_argument("revisions", nargs="+", metavar="REV", help="REV [REV2] [PROJECT]")
+    command.add_argument("--audience", choices=("internal", "public"), default="internal",
+                         help="whose view of the roadmap to compare (default: internal)")
+    command.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                         help="text, json, or markdown (a table for a pull-request comment)")
+    command.set_defaults(run=run_diff)
 
 
 def source_date() -> dt.date | None:
@@ -186,6 +233,56 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from roadmapgen.config import load_config
+    from roadmapgen.scaffold import new_document
+
+    project = find_project(Path(args.project))
+    config, problems = load_config(project)
+    if config is None:
+        print_problems(Report(problems), sys.stderr)
+        return EXIT_CONTENT
+    path = new_document(config.content_dir, args.kind, args.name, source_date() or dt.date.today())
+    print(f"Created {os.path.relpath(path)}")
+    return EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from roadmapgen.scaffold import init_project
+
+    written = init_project(args.dir, source_date() or dt.date.today())
+    for path in written:
+        print(f"Created {os.path.relpath(path)}")
+    where = os.path.relpath(args.dir)
+    print(f"\nNext: roadmapgen serve {where}   (a live preview), then roadmapgen build {where}")
+    return EXIT_OK
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from roadmapgen.audience.project import Audience
+    from roadmapgen.diff import FORMATS as DIFF_FORMATS
+    from roadmapgen.diff import diff, is_revision
+
+    if len(args.revisions) > 3:
+        raise UsageError("diff takes REV [REV2] [PROJECT]")
+    before, *rest = args.revisions
+    after, folder = None, "."
+    if len(rest) == 2:
+        after, folder = rest
+    elif rest and (is_revision(Path(folder), rest[0]) or not Path(rest[0]).is_dir()):
+        after = rest[0]
+    elif rest:
+        folder = rest[0]
+    project = find_project(Path(folder))
+    result = diff(project, before, after, Audience(args.audience))
+    print_problems(result.report, sys.stderr)
+    if result.report.failed:
+        print(f"Cannot compare: {_count(result.report)}.", file=sys.stderr)
+        return EXIT_CONTENT
+    print(DIFF_FORMATS[args.format](result))
+    return EXIT_OK
 
 
 def run_schema(args: argparse.Namespace) -> int:

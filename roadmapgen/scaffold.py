@@ -1,0 +1,236 @@
+"""Scaffolding: `roadmapgen new` (one document) and `roadmapgen init` (a whole starter project).
+
+Every file made here passes `roadmapgen check` as it is, and is internal until its author
+writes `visibility: public`: a half-written page must never reach customers by default.
+Optional fields are left as comments, so the file shows what may be said without saying
+anything untrue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from roadmapgen.config import CONFIG_FILE
+from roadmapgen.errors import UsageError
+from roadmapgen.load.layout import KINDS, Kind
+
+NEW_KINDS = ("persona", "item", "release", "objective", "feedback")
+
+_TEMPLATES = {
+    "persona": """\
+---
+name: {title}
+role: What they do, e.g. Support team lead
+# segment: Mid-market
+# avatar: avatars/{slug}.png        (a file under content/assets/)
+# quote: "Something they said in an interview, in their words."
+goals:
+  - What they are trying to get done
+pain_points:
+  - What gets in their way today
+# motivations: []
+# channels: []                       (internal: where to reach them)
+visibility: internal                 # 'public' shows this persona on the customer site
+---
+Who they are, grounded in research: link the interviews and surveys behind this persona.
+
+::: internal
+Notes only the team should see.
+:::
+""",
+    "item": """\
+---
+title: {title}
+status: planned                      # planned, in-progress, beta, shipped, paused, cancelled
+horizon: later                       # now, next, later
+# summary: One line a customer would understand.
+# target: {quarter}                     (YYYY-Qn, YYYY-MM or YYYY-MM-DD)
+# objective: an-objective-slug
+# personas: [a-persona-slug]
+# tags: []
+# owner: Who drives it               (internal)
+# rice: {{reach: 100, impact: 1, confidence: 0.8, effort: 1}}   (internal)
+visibility: internal                 # 'public' puts this item on the customer roadmap
+---
+## The problem
+
+What customers struggle with, and who: link the feedback that shows it.
+
+::: internal
+Evidence, risks and open questions for the team only.
+:::
+""",
+    "release": """\
+---
+version: "{slug}"
+date: {today}
+# title: A name customers will remember
+# summary: One line on what this release brings customers.
+# ships: [a-roadmap-item-slug]
+visibility: internal                 # 'public' adds it to the public changelog and feeds
+---
+What changed for customers, in their words.
+""",
+    "objective": """\
+---
+title: {title}
+# summary: Why it matters, in one line.
+key_results:
+  - A measurable result, e.g. NPS from 31 to 40 by the end of the year
+# owner: Who is accountable
+visibility: internal                 # 'public' shows it on the customer site
+---
+Why this objective, and how we will know we got there.
+""",
+    "feedback": """\
+---
+date: {today}
+source: interview                    # interview, survey, support, sales, review, analytics, other
+# customer: Who, e.g. Acme (120 seats)
+# persona: a-persona-slug
+# items: [a-roadmap-item-slug]
+# sentiment: neutral                 (positive, neutral, negative)
+# quote: "Their words, exactly."
+---
+What we heard, and what it tells us. Feedback is never shown on the public site.
+""",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """What the user typed, as a file name (slug) and as a title."""
+
+    slug: str
+    title: str
+
+
+def name_for(kind: Kind, typed: str) -> Name:
+    """'Bulk export' -> bulk-export / Bulk export; 'bulk-export' -> bulk-export / Bulk export.
+
+    Releases take the version as it is ('3.8.0').
+
+    Raises:
+        UsageError: if no valid file name can be made from it.
+    """
+    typed = typed.strip()
+    if kind.name == "release":
+        if not kind.valid_slug(typed):
+            raise UsageError(f"{typed!r} is not a release version: use letters, digits and . + - (e.g. 3.8.0)")
+        return Name(typed, typed)
+    if kind.valid_slug(typed):
+        return Name(typed, typed.replace("-", " ").capitalize())
+    slug = slugify(typed)
+    if not slug:
+        raise UsageError(f"cannot make a file name from {typed!r}: use letters or digits")
+    return Name(slug, typed)
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by '-': 'Überweisung & SSO!' -> 'uberweisung-sso'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
+def new_document(content_dir: Path, kind_name: str, typed: str, today: dt.date) -> Path:
+    """Write a new document of ``kind_name`` and return its path.
+
+    Raises:
+        UsageError: on a bad name or if the file already exists.
+    """
+    kind = KINDS[kind_name]
+    name = name_for(kind, typed)
+    path = content_dir / kind.folder / f"{name.slug}{kind.suffix}"
+    text = _TEMPLATES[kind_name].format(slug=name.slug, title=_yaml_string(name.title), today=today.isoformat(),
+                                        quarter=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+    _create(path, text)
+    return path
+
+
+def _yaml_string(text: str) -> str:
+    """A plain scalar when YAML reads it back as the same string, else a double-quoted one."""
+    plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9 ._()/+&'-]*", text) and not text.endswith((" ", ":"))
+    if plain and text.lower() not in {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}:
+        return text
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _create(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+    except FileExistsError:
+        raise UsageError(f"{path} already exists; choose another name or edit that file") from None
+
+
+_CONFIG = """\
+# roadmapgen settings (every key: `roadmapgen schema config`)
+product: {product}
+# tagline: One line on what the product does for whom.
+base_url: https://roadmap.example.com/   # where the public site will live
+# internal_base_url: https://roadmap.internal.example.com/
+language: en
+research:
+  interviews_per_quarter: 12             # internal: the team's goal for customer interviews
+"""
+
+_VISION = """\
+---
+title: Our vision
+statement: In one sentence, the change we want to make for our customers.
+visibility: internal                 # 'public' puts the vision on the customer site's home page
+---
+Where we are going and why, for customers to read once it is public.
+"""
+
+_METRIC = """\
+# A customer metric: nps, csat, ces or kpi. Add a point each month.
+name: Net Promoter Score
+kind: nps
+# unit: points
+target: 40                           # internal
+points:
+  - {{date: {today}, value: 30}}
+visibility: internal                 # 'public' draws its chart on the customer site
+"""
+
+_GITIGNORE = """\
+# roadmapgen: built sites and the build cache
+/site/
+/.roadmapgen-cache/
+"""
+
+_STARTER = (("objective", "Grow retention"), ("persona", "First persona"), ("item", "First roadmap item"),
+            ("release", "0.1.0"), ("feedback", "First interview"))
+
+
+def init_project(folder: Path, today: dt.date) -> list[Path]:
+    """Start a project in ``folder`` (made if missing); the files written.
+
+    Raises:
+        UsageError: if a project or content folder is already there.
+    """
+    folder = folder.resolve()
+    for existing in (folder / CONFIG_FILE, folder / "content"):
+        if existing.exists():
+            raise UsageError(f"{existing} already exists; 'roadmapgen init' only starts new projects")
+    content = folder / "content"
+    product = folder.name.replace("-", " ").replace("_", " ").strip().title() or "Our product"
+    written = []
+    for path, text in ((folder / CONFIG_FILE, _CONFIG.format(product=_yaml_string(product))),
+                       (content / "vision.md", _VISION),
+                       (content / "metrics" / "nps.yaml", _METRIC.format(today=today.isoformat()))):
+        _create(path, text)
+        written.append(path)
+    written.extend(new_document(content, kind, name, today) for kind, name in _STARTER)
+    (content / "assets").mkdir(exist_ok=True)
+    if not (folder / ".gitignore").exists():
+        _create(folder / ".gitignore", _GITIGNORE)
+        written.append(folder / ".gitignore")
+    return written
