@@ -12,7 +12,7 @@ Prints medians of wall time and of peak memory (PSS of the whole process tree), 
 ratios the speed issue sets targets for.
 
     python bench/build_speed.py                      # 1k and 10k items, 3 runs each
-    python bench/build_speed.py --sizes 100000 --runs 1
+    python bench/build_speed.py --sizes 10000,100000 --runs 1 --hugo-up-to 10000   # 100k scaling
 """
 
 from __future__ import annotations
@@ -57,19 +57,20 @@ def edit_one(project: Path, run: int) -> None:
     time.sleep(2.1)  # older than the build's two-second trust window, like a real save before a build
 
 
-def bench(size: int, runs: int) -> dict[str, list[Run]]:
+def bench(size: int, runs: int, with_hugo: bool = True) -> dict[str, list[Run]]:
     project, site = corpus(size)
     out, cache, hugo_out = WORK / f"out-{size}", WORK / f"cache-{size}", WORK / f"hugo-out-{size}"
     results: dict[str, list[Run]] = {"hugo": [], "cold": [], "unchanged": [], "one file": []}
     for run in range(runs):
-        results["hugo"].append(hugo(site, hugo_out))
+        if with_hugo:
+            results["hugo"].append(hugo(site, hugo_out))
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
         results["cold"].append(roadmapgen(project, out, cache))
         results["unchanged"].append(roadmapgen(project, out, cache))
         edit_one(project, run)
         results["one file"].append(roadmapgen(project, out, cache))
-        print(f"  {size} items, run {run + 1}: " + ", ".join(f"{name} {rs[-1].seconds:.2f}s" for name, rs in results.items()),
+        print(f"  {size} items, run {run + 1}: " + ", ".join(f"{name} {rs[-1].seconds:.2f}s" for name, rs in results.items() if rs),
               flush=True)
     return results
 
@@ -78,20 +79,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated item counts (100000 on request)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each build per size")
+    parser.add_argument("--hugo-up-to", type=int, default=10**9, metavar="N",
+                        help="run Hugo only for sizes up to N items (Hugo needs about 2.3 GB per 10k items)")
     args = parser.parse_args()
     table = []
     for size in (int(s) for s in args.sizes.split(",")):
-        results = bench(size, args.runs)
-        seconds = {name: median([r.seconds for r in rs]) for name, rs in results.items()}
-        memory = {name: median([r.peak_mib for r in rs]) for name, rs in results.items()}
+        results = bench(size, args.runs, with_hugo=size <= args.hugo_up_to)
+        seconds = {name: median([r.seconds for r in rs]) for name, rs in results.items() if rs}
+        memory = {name: median([r.peak_mib for r in rs]) for name, rs in results.items() if rs}
         table.append((size, seconds, memory))
     print("\n| items | hugo | roadmapgen cold | unchanged | one file | peak memory hugo / roadmapgen |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size, seconds, memory in table:
-        base = seconds["hugo"]
-        cells = [f"{seconds[name]:.2f} s ({seconds[name] / base:.2f}×)" for name in ("cold", "unchanged", "one file")]
-        mem = f"{memory['hugo']:.0f} / {memory['cold']:.0f} MiB ({memory['cold'] / memory['hugo']:.2f}×)"
-        print(f"| {size:,} | {base:.2f} s | " + " | ".join(cells) + f" | {mem} |")
+        base = seconds.get("hugo")
+        cells = [f"{seconds[name]:.2f} s" + (f" ({seconds[name] / base:.2f}×)" if base else "")
+                 for name in ("cold", "unchanged", "one file")]
+        if base:
+            mem = f"{memory['hugo']:.0f} / {memory['cold']:.0f} MiB ({memory['cold'] / memory['hugo']:.2f}×)"
+        else:
+            mem = f"not run / {memory['cold']:.0f} MiB"
+        print(f"| {size:,} | " + (f"{base:.2f} s" if base else "not run") + " | " + " | ".join(cells) + f" | {mem} |")
     if len(table) > 1:
         (small, s1, _), (large, s2, _) = table[-2], table[-1]
         print(f"\ncold build, {large:,} vs {small:,} items: {s2['cold'] / s1['cold']:.1f}× the time for {large / small:.0f}× the items")

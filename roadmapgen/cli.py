@@ -263,7 +263,7 @@ def run_init(args: argparse.Namespace) -> int:
 def run_diff(args: argparse.Namespace) -> int:
     from roadmapgen.audience.project import Audience
     from roadmapgen.diff import FORMATS as DIFF_FORMATS
-    from roadmapgen.diff import diff, is_revision
+    from roadmapgen.diff import commit_of, diff
 
     if len(args.revisions) > 3:
         raise UsageError("diff takes REV [REV2] [PROJECT]")
@@ -271,7 +271,7 @@ def run_diff(args: argparse.Namespace) -> int:
     after, folder = None, "."
     if len(rest) == 2:
         after, folder = rest
-    elif rest and (is_revision(Path(folder), rest[0]) or not Path(rest[0]).is_dir()):
+    elif rest and (commit_of(Path(folder), rest[0]) or not Path(rest[0]).is_dir()):
         after = rest[0]
     elif rest:
         folder = rest[0]

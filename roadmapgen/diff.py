@@ -149,10 +149,10 @@ def _text(process: subprocess.CompletedProcess[bytes]) -> str:
     return process.stdout.decode("utf-8", "replace").strip()
 
 
-def is_revision(folder: Path, name: str) -> bool:
-    """Whether git, run in ``folder``, knows ``name`` as a commit."""
+def commit_of(folder: Path, name: str) -> str | None:
+    """The commit git, run in ``folder``, knows as ``name``; None if it knows none."""
     found = _git(folder, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{name}^{{commit}}")
-    return found.returncode == 0
+    return _text(found) if found.returncode == 0 else None
 
 
 @contextmanager
@@ -161,15 +161,15 @@ def _checkout(project_dir: Path, revision: str) -> Iterator[Path]:
     top = _git(project_dir, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         raise UsageError(f"{project_dir} is not in a git repository; diff compares git revisions")
-    commit = _git(project_dir, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
-    if commit.returncode != 0:
+    commit = commit_of(project_dir, revision)
+    if commit is None:
         raise UsageError(f"{revision!r} is not a revision in this repository")
     root = Path(_text(top)).resolve()
     prefix = project_dir.resolve().relative_to(root).as_posix()
     with tempfile.TemporaryDirectory(prefix="roadmapgen-diff-") as temporary:
         archive = Path(temporary) / "revision.tar"
         pathspec = [] if prefix == "." else ["--", prefix]
-        made = _git(root, "archive", "--format=tar", f"--output={archive}", _text(commit), *pathspec)
+        made = _git(root, "archive", "--format=tar", f"--output={archive}", commit, *pathspec)
         if made.returncode != 0:
             raise UsageError(f"the project did not exist at {revision!r}: {made.stderr.decode(errors='replace').strip()}")
         tree = Path(temporary) / "tree"
