@@ -10,6 +10,7 @@ be deleted at any time. Keep ``.roadmapgen-cache/`` between CI runs to reuse it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -128,4 +129,12 @@ def dumps(value: object) -> bytes:
 
 
 def loads(blob: bytes) -> object:
-    return pickle.loads(blob)  # noqa: S301 - our own cache files, written by this code for this code
+    # Unpickling a snapshot makes millions of objects and no cycles; the collector's passes
+    # over them while they arrive would be pure cost.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(blob)  # noqa: S301 - our own cache files, written by this code for this code
+    finally:
+        if collecting:
+            gc.enable()
