@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import subprocess
 import tarfile
 import tempfile
@@ -21,8 +20,10 @@ from pathlib import Path
 from roadmapgen.audience.project import Audience
 from roadmapgen.audience.site import PublicSite, project_site
 from roadmapgen.errors import ContentError, Report, UsageError
+from roadmapgen.load.git import run_git
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.reading import read_all
+from roadmapgen.parallel import usable_cores
 from roadmapgen.project import load_corpus, scan_project
 
 CHANGE_ORDER = ("added", "removed", "moved", "status", "retargeted", "renamed")
@@ -130,7 +131,7 @@ def _roadmap(project_dir: Path, audience: Audience, report: Report, label: str) 
     state = None
     if scanned is not None:
         config, files = scanned
-        corpus = load_corpus(config, files, problems, functools.partial(read_all, jobs=os.cpu_count() or 1))
+        corpus = load_corpus(config, files, problems, functools.partial(read_all, jobs=usable_cores()))
         if not problems.failed:
             site, _warnings = project_site(corpus, config, audience)
             state = roadmap_of(site)
@@ -139,10 +140,10 @@ def _roadmap(project_dir: Path, audience: Audience, report: Report, label: str) 
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
-    except OSError as exc:
-        raise UsageError(f"cannot run git: {exc}") from None
+    result = run_git(cwd, *args, timeout=600)
+    if result is None:
+        raise UsageError("cannot run git; diff compares git revisions")
+    return result
 
 
 def _text(process: subprocess.CompletedProcess[bytes]) -> str:

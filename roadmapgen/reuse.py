@@ -17,11 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from roadmapgen.load.git import git_output
 from roadmapgen.model.graph import Corpus
 from roadmapgen.pages.plan import PageSpec
 
@@ -153,9 +153,4 @@ def input_stamp(paths: Iterable[Path], extra: Mapping[str, str]) -> tuple[str, i
 
 def git_head(project_dir: Path) -> str:
     """The checked-out commit (history dates depend on it), or '' outside git."""
-    try:
-        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_dir, capture_output=True, text=True,
-                                check=False, timeout=10)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
+    return (git_output(project_dir, "rev-parse", "HEAD", timeout=10) or "").strip()

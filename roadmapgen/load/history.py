@@ -8,10 +8,10 @@ modification time, since that is when it really changed.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from roadmapgen.load.git import git_output
 from roadmapgen.load.layout import SourceFile
 
 
@@ -25,25 +25,15 @@ def modified_date(path: Path) -> dt.date:
     return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
 
 
-def _git(cwd: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return result.stdout if result.returncode == 0 else None
-
-
 def _git_dates(project_dir: Path, sources: list[SourceFile]) -> Mapping[str, dt.date]:
     """Commit dates, by document key, of files that are committed and unchanged since."""
-    top = _git(project_dir, "rev-parse", "--show-toplevel")
+    top = git_output(project_dir, "rev-parse", "--show-toplevel")
     if not top or not sources:
         return {}
     root = Path(top.strip()).resolve()
     project = project_dir.resolve()
-    log = _git(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", str(project))
-    status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project))
+    log = git_output(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", str(project))
+    status = git_output(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project))
     if log is None or status is None:
         return {}
     dirty = {entry[3:] for entry in status.split("\0") if len(entry) > 3}

@@ -1,0 +1,23 @@
+"""Running git: the one place roadmapgen starts it (history dates, build stamps, `diff`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+
+def run_git(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[bytes] | None:
+    """git's finished process; None if git cannot run here (not installed, timed out)."""
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=timeout)
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def git_output(cwd: Path, *args: str, timeout: float = 120) -> str | None:
+    """git's standard output, decoded as file names are; None if git cannot run or fails."""
+    result = run_git(cwd, *args, timeout=timeout)
+    if result is None or result.returncode != 0:
+        return None
+    return os.fsdecode(result.stdout)
