@@ -17,7 +17,7 @@ import pytest
 
 from roadmapgen.audience.project import Audience
 from roadmapgen.build import BuildOptions, BuildResult, build
-from tests.helpers.sitefiles import tree_bytes, write_files
+from tests.helpers.sitefiles import replace_in, tree_bytes, write_files
 
 SOURCE_DATE = dt.date(2026, 3, 1)
 
@@ -44,12 +44,6 @@ def age(project: Path) -> None:
     past = time.time() - 60
     for path in project.rglob("*"):
         os.utime(path, (past, past))
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
 
 
 def theme_template(project: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_example
+from tests.helpers.sitefiles import replace_in
 
 pytestmark = pytest.mark.skipif(subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
                                 reason="needs git")
@@ -18,12 +19,6 @@ def git(repo: Path, *args: str) -> str:
     env = {"GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@example.com", "GIT_COMMITTER_NAME": "PM",
            "GIT_COMMITTER_EMAIL": "pm@example.com", "PATH": "/usr/bin:/bin", "HOME": str(repo)}
     return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture
@@ -40,12 +35,12 @@ def repo(tmp_path: Path) -> Path:
 
 def change_roadmap(project: Path) -> None:
     roadmap = project / "content" / "roadmap"
-    edit(roadmap / "voice-channel.md", "horizon: later", "horizon: now\ntarget: 2027-Q3")
-    edit(roadmap / "voice-channel.md", "title: Phone support", "title: Phone and voice")
-    edit(roadmap / "sla-policies.md", "status: in-progress", "status: beta")
-    edit(roadmap / "macros.md", "visibility: public", "visibility: internal")
-    edit(roadmap / "custom-roles.md", "horizon: next", "horizon: now")
-    edit(roadmap / "custom-roles.md", "title: Custom roles and permissions", "title: SECRET-RENAME")
+    replace_in(roadmap / "voice-channel.md", "horizon: later", "horizon: now\ntarget: 2027-Q3")
+    replace_in(roadmap / "voice-channel.md", "title: Phone support", "title: Phone and voice")
+    replace_in(roadmap / "sla-policies.md", "status: in-progress", "status: beta")
+    replace_in(roadmap / "macros.md", "visibility: public", "visibility: internal")
+    replace_in(roadmap / "custom-roles.md", "horizon: next", "horizon: now")
+    replace_in(roadmap / "custom-roles.md", "title: Custom roles and permissions", "title: SECRET-RENAME")
     (roadmap / "bulk-actions.md").unlink()
     for release in (project / "content" / "releases").glob("*.md"):
         text = release.read_text(encoding="utf-8")
@@ -99,7 +94,7 @@ def test_between_two_commits_and_as_markdown(repo: Path, run_cli, monkeypatch: p
     change_roadmap(project)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "after")
-    edit(project / "content" / "roadmap" / "saml-sso.md", "target: 2026-Q4", "target: 2027-Q1")  # uncommitted
+    replace_in(project / "content" / "roadmap" / "saml-sso.md", "target: 2026-Q4", "target: 2027-Q1")  # uncommitted
     monkeypatch.chdir(project)
     result = run_cli("diff", "before", "HEAD", "--audience", "public", "--format", "markdown")
     assert result.code == 0, result.err
@@ -117,9 +112,9 @@ def test_no_changes(repo: Path, run_cli) -> None:
 
 def test_errors_name_the_revision(repo: Path, run_cli) -> None:
     project = repo / "roadmap"
-    edit(project / "content" / "roadmap" / "macros.md", "status: shipped", "status: done")
+    replace_in(project / "content" / "roadmap" / "macros.md", "status: shipped", "status: done")
     git(repo, "commit", "-q", "-am", "broken")
-    edit(project / "content" / "roadmap" / "macros.md", "status: done", "status: shipped")
+    replace_in(project / "content" / "roadmap" / "macros.md", "status: done", "status: shipped")
     result = run_cli("diff", "HEAD", project)
     assert result.code == 1
     assert result.err.startswith("HEAD:content/roadmap/macros.md:3:9: error: ")

@@ -11,6 +11,7 @@ import pytest
 from roadmapgen.audience.project import Audience
 from roadmapgen.serve.live import LiveSite
 from tests.conftest import copy_example
+from tests.helpers.sitefiles import replace_in
 
 SOURCE_DATE = dt.date(2026, 11, 20)
 
@@ -27,12 +28,6 @@ def fresh(project: Path, audience: Audience) -> dict[str, bytes]:
     live = LiveSite(project, audience, SOURCE_DATE)
     assert live.rebuild().ok
     return everything(live)
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new))
 
 
 EDITS: list[tuple[str, Callable[[Path], list[Path]]]] = [

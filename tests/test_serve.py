@@ -21,6 +21,7 @@ from roadmapgen.audience.project import Audience
 from roadmapgen.serve.live import LiveSite
 from roadmapgen.serve.run import ServeOptions, Session
 from tests.conftest import REPO
+from tests.helpers.sitefiles import replace_in
 
 ALPHA = "content/roadmap/alpha.md"
 
@@ -66,8 +67,7 @@ def served(small_project: Path) -> Iterator[tuple[Client, Path]]:
 
 
 def edit(project: Path, name: str, old: str, new: str) -> None:
-    path = project / name
-    path.write_text(path.read_text().replace(old, new))
+    replace_in(project / name, old, new)
 
 
 def test_serves_pages_and_files(served) -> None:

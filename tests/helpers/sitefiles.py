@@ -36,3 +36,10 @@ def write_files(root: Path, spec: str | dict[str, str | bytes]) -> Path:
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by relative path: what golden and determinism tests compare."""
     return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Edit a file as a writer would: ``old``, which must be there, becomes ``new``."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
