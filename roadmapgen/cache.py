@@ -10,17 +10,30 @@ be deleted at any time. Keep ``.roadmapgen-cache/`` between CI runs to reuse it.
 
 from __future__ import annotations
 
+import contextlib
+import copyreg
+import dataclasses
 import gc
 import hashlib
+import io
+import operator
 import os
 import pickle
 import platform
 import tempfile
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import roadmapgen
+from roadmapgen.load.layout import SourceFile
+from roadmapgen.markdown.body import AssetUse, Body, BodyLink
+from roadmapgen.model.document import Document
+from roadmapgen.model.read import ReadResult
+from roadmapgen.packs import Pack, PackWriter, StoredHtml, packs_in_use, remove_packs
 
 CACHE_DIR = ".roadmapgen-cache"
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "pydantic", "pydantic-core", "Jinja2", "MarkupSafe")
@@ -43,12 +56,18 @@ def code_fingerprint() -> str:
 
 
 class DocumentCache:
-    """Read results by content hash, one small file each."""
+    """Read results by content hash, one small file each, plus the snapshot of a whole read.
+
+    Results are pickled by :meth:`dumps` and :meth:`loads`, which refer to packs by name:
+    each pack is opened once per build however many results refer to it, and a cache
+    folder restored at another path (CI) still works."""
 
     def __init__(self, root: Path, code: str, *, read_only: bool = False) -> None:
         self.folder = root / f"documents-{code}"
         self.read_only = read_only
         """``roadmapgen check`` uses the cache but writes nothing."""
+        self._packs: dict[str, Pack] = {}
+        self._reducers = {**copyreg.dispatch_table, **_FAST_REDUCERS, Pack: self._pack_reference}
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / f"{digest}.pickle"
@@ -79,15 +98,43 @@ class DocumentCache:
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
 
+    def pack_writer(self) -> PackWriter | None:
+        return None if self.read_only else PackWriter(self.folder)
+
+    def dumps(self, value: object) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        # A table entry, not persistent_id: that would be a Python call for every object pickled.
+        pickler.dispatch_table = self._reducers  # type: ignore[assignment]
+        with _collector_off():
+            pickler.dump(value)
+        return buffer.getvalue()
+
+    def _pack_reference(self, pack: Pack) -> tuple[object, tuple[str]]:
+        folder, _, name = pack.path.rpartition("/")
+        return (_pack_named, (name,)) if folder == str(self.folder) else pack.__reduce__()
+
+    def loads(self, blob: bytes) -> object:
+        with _collector_off():
+            return _Unpickler(io.BytesIO(blob), self).load()  # noqa: S301 - written by dumps, for this code
+
+    def open_pack(self, name: str) -> Pack:
+        pack = self._packs.get(name)
+        if pack is None:
+            pack = self._packs[name] = Pack.open(str(self.folder / name))
+        return pack
+
 
 @dataclass
 class Snapshot:
-    """Every read result of the last build, in one file: one read instead of thousands.
+    """Every read result of the last full read, in one file: one read instead of thousands.
 
     ``files`` maps each file to the (size, mtime_ns, ctime_ns, digest) it had; a file whose
     size and times are unchanged (and older than the snapshot by more than a clock tick) is
     taken from ``results`` without being read. The change time matters: ``cp -p`` and
-    ``rsync -t`` can put new bytes under an old size and mtime, but not an old ctime."""
+    ``rsync -t`` can put new bytes under an old size and mtime, but not an old ctime.
+    ``results`` is also looked up by content hash, for files whose times changed but not
+    their bytes (a fresh clone in CI). Bodies' HTML lives in packs (:mod:`roadmapgen.packs`)."""
 
     written_ns: int = 0
     files: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
@@ -104,18 +151,60 @@ class Snapshot:
 
 TRUST_NS = 2_000_000_000
 """A file changed within two seconds of a snapshot may change again within the same mtime tick."""
+PACK_GRACE_SECONDS = 3600
+"""An unused pack younger than this may belong to a build still running; it is left alone."""
+
+
+def _by_init_fields(cls: type) -> Callable[[object], tuple[type, tuple[object, ...]]]:
+    """Pickle a frozen dataclass as a call of its constructor: several times faster, both ways,
+    than the generic state of slotted dataclasses, which looks up the fields on every object."""
+    names = [f.name for f in dataclasses.fields(cls) if f.init]
+    values = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: (cls, (values(obj),))
+    return lambda obj: (cls, values(obj))
+
+
+_FAST_REDUCERS = {cls: _by_init_fields(cls) for cls in (ReadResult, Document, SourceFile, Body, BodyLink, AssetUse, StoredHtml)}
+"""The classes a snapshot holds tens of thousands of."""
+
+
+def _pack_named(name: str) -> Pack:
+    """Stands in a pickle for a pack of the cache folder; :class:`_Unpickler` resolves it."""
+    raise pickle.UnpicklingError(f"pack {name} outside a cache")
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, cache: DocumentCache) -> None:
+        super().__init__(file)
+        self.cache = cache
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name == _pack_named.__name__:
+            return self.cache.open_pack
+        return super().find_class(module, name)
 
 
 def load_snapshot(cache: DocumentCache) -> Snapshot:
     try:
-        snapshot = loads((cache.folder / "snapshot.pickle").read_bytes())
+        snapshot = cache.loads((cache.folder / "snapshot.pickle").read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
         return Snapshot()
     return snapshot if isinstance(snapshot, Snapshot) else Snapshot()
 
 
 def save_snapshot(cache: DocumentCache, snapshot: Snapshot) -> None:
-    cache.store_file("snapshot.pickle", dumps(snapshot))
+    """Save, then delete the packs no snapshot needs any more."""
+    cache.store_file("snapshot.pickle", cache.dumps(snapshot))
+    if cache.read_only:
+        return
+    in_use = packs_in_use(html for result in snapshot.results.values() for html in _bodies_html(result))
+    remove_packs(cache.folder, keep=in_use, older_than=time.time() - PACK_GRACE_SECONDS)
+
+
+def _bodies_html(result: object) -> tuple[object, ...]:
+    body = getattr(getattr(result, "document", None), "body", None)
+    return () if body is None else (body.internal_html, body.public_html)
 
 
 def manifest_path(root: Path, output_dir: Path) -> Path:
@@ -124,17 +213,14 @@ def manifest_path(root: Path, output_dir: Path) -> Path:
     return root / "outputs" / f"{name}.json"
 
 
-def dumps(value: object) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def loads(blob: bytes) -> object:
-    # Unpickling a snapshot makes millions of objects and no cycles; the collector's passes
-    # over them while they arrive would be pure cost.
+@contextlib.contextmanager
+def _collector_off() -> Iterator[None]:
+    """Unpickling a snapshot makes millions of objects and no cycles; the collector's passes
+    over them while they arrive would be pure cost."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(blob)  # noqa: S301 - our own cache files, written by this code for this code
+        yield
     finally:
         if collecting:
             gc.enable()

@@ -17,6 +17,8 @@ import pytest
 
 from roadmapgen.audience.project import Audience
 from roadmapgen.build import BuildOptions, BuildResult, build
+from roadmapgen.cache import DocumentCache, code_fingerprint, load_snapshot
+from roadmapgen.packs import StoredHtml
 from tests.helpers.sitefiles import replace_in, tree_bytes, write_files
 
 SOURCE_DATE = dt.date(2026, 3, 1)
@@ -174,3 +176,43 @@ def test_a_deleted_cache_only_costs_time(small_project: Path, tmp_path: Path) ->
 def test_check_reads_the_cache_but_writes_nothing(small_project: Path, run_cli) -> None:
     assert run_cli("check", small_project).code == 0
     assert not (small_project / ".roadmapgen-cache").exists()
+
+
+def test_a_cache_restored_in_a_fresh_clone_is_used(small_project: Path, tmp_path: Path, monkeypatch) -> None:
+    """CI keeps the cache folder, not the checkout: new paths and file times, the same bytes."""
+    age(small_project)
+    cached(small_project, tmp_path / "out", cache_dir=tmp_path / "kept")
+    clone = shutil.copytree(small_project, tmp_path / "clone")  # new times, like a checkout
+    shutil.move(tmp_path / "kept", tmp_path / "restored")  # restored at another path
+    age(clone)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a document was parsed although the cache holds it")
+
+    monkeypatch.setattr("roadmapgen.model.reading.parse_document", no_parsing)
+    cached(clone, tmp_path / "out-clone", cache_dir=tmp_path / "restored")
+    monkeypatch.undo()
+    assert sites(tmp_path / "out-clone") == uncached(clone, tmp_path / "fresh")
+
+
+def test_a_lost_body_file_only_costs_time(small_project: Path, tmp_path: Path) -> None:
+    age(small_project)
+    cached(small_project, tmp_path / "out", cache_dir=tmp_path / "cache")
+    packs = list((tmp_path / "cache").glob("documents-*/bodies-*.pack"))
+    assert packs
+    for pack in packs:
+        pack.unlink()
+    CHANGES["a body"](small_project)
+    age(small_project)
+    cached(small_project, tmp_path / "out", cache_dir=tmp_path / "cache")
+    assert sites(tmp_path / "out") == uncached(small_project, tmp_path / "fresh")
+
+
+def test_a_snapshot_holds_bodies_by_place_not_by_text(small_project: Path, tmp_path: Path) -> None:
+    """What keeps a large rebuild's memory and start-up small: it loads no body it does not print."""
+    cached(small_project, tmp_path / "out", cache_dir=tmp_path / "cache")
+    cache = DocumentCache(tmp_path / "cache", code_fingerprint())
+    bodies = [result.document.body for result in load_snapshot(cache).results.values()
+              if result.document is not None and result.document.body is not None]
+    assert bodies and all(isinstance(body.internal_html, StoredHtml) for body in bodies)
+    assert any("Alpha body." in body.public_html.load() for body in bodies)

@@ -14,12 +14,14 @@ from typing import Any
 from markupsafe import Markup
 
 from roadmapgen.audience import views as v
+from roadmapgen.packs import StoredHtml
 
 PUBLIC_TYPES: frozenset[type] = frozenset({
     v.Html, v.PageRef, v.ItemCard, v.VisionView, v.ObjectiveView, v.PersonaView, v.ReleaseRef,
     v.ItemView, v.ReleaseView, v.MetricPointView, v.MetricView, v.SiteInfo,
 })
-_LEAVES: frozenset[type] = frozenset({str, Markup, int, float, bool, type(None), dt.date})
+_LEAVES: frozenset[type] = frozenset({str, Markup, StoredHtml, int, float, bool, type(None), dt.date})
+"""StoredHtml is a body's HTML not yet read back from the cache: text like Markup, chosen per audience."""
 
 
 class LeakError(AssertionError):

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from markupsafe import Markup
 
 from roadmapgen.markdown.placeholders import Anchor, resolve_links
+from roadmapgen.packs import StoredHtml, loaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,13 +29,14 @@ class Html:
 
     Links are resolved when the body is printed, so views of every site share one copy of
     each body instead of holding their own. ``anchors`` holds only what this site shows:
-    an (href, title) per document link, or None for a link whose target is not here."""
+    an (href, title) per document link, or None for a link whose target is not here.
+    A cached body's HTML is read from its pack only here, when a page prints it."""
 
-    source: Markup
+    source: Markup | StoredHtml
     anchors: tuple[Anchor, ...] = ()
 
     def __html__(self) -> Markup:
-        return resolve_links(self.source, self.anchors)
+        return resolve_links(loaded(self.source), self.anchors)
 
     def __str__(self) -> str:
         return self.__html__()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
 from roadmapgen.errors import ContentError, Severity
+from roadmapgen.packs import PackWriter, StoredHtml
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +44,19 @@ class Body:
     turns into anchors or plain text once the audience's pages are known.
     """
 
-    internal_html: Markup
-    public_html: Markup
+    internal_html: Markup | StoredHtml
+    public_html: Markup | StoredHtml
     """The same object as ``internal_html`` when the body has no internal block."""
     links: tuple[BodyLink, ...]
     assets: tuple[AssetUse, ...]
+
+    def stored(self, writer: PackWriter) -> Body:
+        """This body with its HTML moved to ``writer``'s pack (see :mod:`roadmapgen.packs`)."""
+        if not isinstance(self.internal_html, str) or not isinstance(self.public_html, str):
+            return self
+        internal = writer.put(self.internal_html)
+        public = internal if self.public_html is self.internal_html else writer.put(self.public_html)
+        return replace(self, internal_html=internal, public_html=public)
 
 
 @dataclass

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
-from roadmapgen.cache import DocumentCache, Snapshot, dumps, load_snapshot, loads, save_snapshot
+from roadmapgen.cache import DocumentCache, Snapshot, load_snapshot, save_snapshot
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.read import ReadResult, file_digest, parse_document, read_bytes
+from roadmapgen.packs import PackWriter
 from roadmapgen.parallel import map_forked
 
 Read = ReadResult | bytes
-"""A result, or the same result pickled (as it comes from the cache or a worker)."""
+"""A result, or the same result pickled by the cache (as it comes from the cache or a worker)."""
+SNAPSHOT_AFTER = 20
+"""A read that parses more than 1/20 of the files saves a new snapshot."""
 
 
-def reader(cache: DocumentCache | None) -> Callable[[], Callable[[SourceFile], Read]]:
-    """Makes, once per process, the function reading one file."""
+def reader(cache: DocumentCache | None, snapshot: Snapshot, *, store_bodies: bool) -> Callable[[], Callable[[SourceFile], Read]]:
+    """Makes, once per process, the function reading one file.
+
+    ``store_bodies``: a new snapshot will hold every result, so the results of this read put
+    their HTML in a pack (one per process) instead of one cache file each."""
 
     def setup() -> Callable[[SourceFile], Read]:
         parser = BodyParser()
+        writer = cache.pack_writer() if cache is not None and store_bodies else None
 
         def read(source: SourceFile) -> Read:
             data = read_bytes(source)
@@ -28,10 +36,17 @@ def reader(cache: DocumentCache | None) -> Callable[[], Callable[[SourceFile], R
             if cache is None:
                 return parse_document(source, data, parser)
             digest = file_digest(source, data)
+            known = snapshot.results.get(digest)  # the same bytes under new file times: a fresh clone
+            if known is not None:
+                return cache.dumps(known)
             blob = cache.load(digest)
-            if blob is None:
-                blob = dumps(parse_document(source, data, parser))
-                cache.store(digest, blob)
+            if blob is not None:
+                return blob
+            result = parse_document(source, data, parser)
+            if writer is not None:
+                return cache.dumps(_with_stored_body(result, writer))
+            blob = cache.dumps(result)
+            cache.store(digest, blob)
             return blob
 
         return read
@@ -39,9 +54,16 @@ def reader(cache: DocumentCache | None) -> Callable[[], Callable[[SourceFile], R
     return setup
 
 
+def _with_stored_body(result: ReadResult, writer: PackWriter) -> ReadResult:
+    document = result.document
+    if document is None or document.body is None:
+        return result
+    return replace(result, document=replace(document, body=document.body.stored(writer)))
+
+
 def read_all(sources: Iterable[SourceFile], *, cache: DocumentCache | None = None, jobs: int = 1) -> Iterator[ReadResult]:
     """Every file's read result, in order: unchanged files from the cache's snapshot, the
-    others through the document cache or the parser, in worker processes."""
+    others through the snapshot or document cache by content, or the parser, in worker processes."""
     sources = list(sources)
     snapshot = load_snapshot(cache) if cache else Snapshot()
     results: list[ReadResult | None] = []
@@ -54,9 +76,12 @@ def read_all(sources: Iterable[SourceFile], *, cache: DocumentCache | None = Non
             stamps.append((-1, 0, 0))
         results.append(snapshot.unchanged(source.absolute, stamps[-1]))  # type: ignore[arg-type]
     todo = [index for index, result in enumerate(results) if result is None]
-    for index, result in zip(todo, map_forked(reader(cache), [sources[i] for i in todo], jobs), strict=True):
-        results[index] = result if isinstance(result, ReadResult) else loads(result)  # type: ignore[assignment]
-    if cache is not None and len(todo) > len(sources) // 20:
+    save = cache is not None and len(todo) > len(sources) // SNAPSHOT_AFTER
+    read = reader(cache, snapshot, store_bodies=save)
+    for index, result in zip(todo, map_forked(read, [sources[i] for i in todo], jobs), strict=True):
+        results[index] = result if isinstance(result, ReadResult) else cache.loads(result)  # type: ignore[union-attr, assignment]
+    if save:
+        assert cache is not None
         save_snapshot(cache, _snapshot_of(sources, stamps, results))
     yield from results  # type: ignore[misc]
 
