@@ -61,8 +61,14 @@ def _tree_pss_kib(pid: int) -> int:
     return total
 
 
+SAMPLER_SHARE = 0.05
+"""Of one core: reading a large tree's PSS walks its page tables (about 15 ms per GB), which,
+every 20 ms, would take most of a core away from the build being measured."""
+
+
 def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-    """Wall time and peak resident memory of the whole process tree (sampled every 20 ms)."""
+    """Wall time and peak memory (PSS) of the whole process tree, sampled every 20 ms or, for
+    a large tree, as often as keeps the sampler under ``SAMPLER_SHARE`` of one core."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -72,8 +78,9 @@ def measure(command: list[str], cwd: Path | None = None, env: dict[str, str] | N
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
+            began = time.perf_counter()
             peak = max(peak, _tree_pss_kib(process.pid))
-            stop.wait(0.02)
+            stop.wait(max(0.02, (time.perf_counter() - began) / SAMPLER_SHARE))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
@@ -138,10 +138,10 @@ class Snapshot:
 
     written_ns: int = 0
     files: dict[str, tuple[int, int, int, str]] = field(default_factory=dict)
-    results: dict[str, object] = field(default_factory=dict)
+    results: dict[str, ReadResult] = field(default_factory=dict)
     """digest -> read result."""
 
-    def unchanged(self, path: Path, stamp: tuple[int, int, int]) -> object | None:
+    def unchanged(self, path: Path, stamp: tuple[int, int, int]) -> ReadResult | None:
         """The result for ``path`` if its (size, mtime_ns, ctime_ns) are still what they were."""
         entry = self.files.get(str(path))
         if entry is None or entry[:3] != stamp or stamp[2] > self.written_ns - TRUST_NS:
@@ -194,17 +194,27 @@ def load_snapshot(cache: DocumentCache) -> Snapshot:
 
 
 def save_snapshot(cache: DocumentCache, snapshot: Snapshot) -> None:
-    """Save, then delete the packs no snapshot needs any more."""
+    """Save, then delete the packs no snapshot needs any more.
+
+    Each full read adds packs (one per worker) and unchanged documents keep referring to
+    older ones; past :data:`MAX_PACKS`, every body moves into one new pack, so a build
+    never holds more than that many files open."""
+    in_use = _packs_of(snapshot)
+    writer = cache.pack_writer()
+    if len(in_use) > MAX_PACKS and writer is not None:
+        snapshot = replace(snapshot, results={digest: result.with_body_in(writer) for digest, result in snapshot.results.items()})
+        in_use = _packs_of(snapshot)
     cache.store_file("snapshot.pickle", cache.dumps(snapshot))
-    if cache.read_only:
-        return
-    in_use = packs_in_use(html for result in snapshot.results.values() for html in _bodies_html(result))
-    remove_packs(cache.folder, keep=in_use, older_than=time.time() - PACK_GRACE_SECONDS)
+    if not cache.read_only:
+        remove_packs(cache.folder, keep=in_use, older_than=time.time() - PACK_GRACE_SECONDS)
 
 
-def _bodies_html(result: object) -> tuple[object, ...]:
-    body = getattr(getattr(result, "document", None), "body", None)
-    return () if body is None else (body.internal_html, body.public_html)
+MAX_PACKS = 64
+
+
+def _packs_of(snapshot: Snapshot) -> set[str]:
+    bodies = (result.document.body for result in snapshot.results.values() if result.document is not None)
+    return packs_in_use(html for body in bodies if body is not None for html in (body.internal_html, body.public_html))
 
 
 def manifest_path(root: Path, output_dir: Path) -> Path:

@@ -36,15 +36,19 @@ class Pack:
     @classmethod
     def open(cls, path: str) -> Pack:
         """Open now, so the file stays readable even if it is deleted later."""
-        return cls(path, os.open(path, os.O_RDONLY))
+        return cls(path, os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)))
 
     def __reduce__(self) -> tuple[object, tuple[str]]:
         return Pack, (self.path,)  # opened on first read; the cache pickles packs by name instead
 
     def read(self, offset: int, length: int) -> str:
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDONLY)
-        data = os.pread(self._fd, length, offset)
+            self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        if hasattr(os, "pread"):
+            data = os.pread(self._fd, length, offset)
+        else:  # Windows: no pread, and no forked workers sharing the descriptor either
+            os.lseek(self._fd, offset, os.SEEK_SET)
+            data = os.read(self._fd, length)
         if len(data) != length:
             raise OSError(f"build cache file {self.path} is shorter than expected; delete the cache folder")
         return data.decode("utf-8")
@@ -87,7 +91,7 @@ class PackWriter:
         if self._pack is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = str(self.folder / PACK_GLOB.replace("*", secrets.token_hex(8)))
-            self._file = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            self._file = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
             self._pack = Pack(path)
         assert self._file is not None
         data = html.encode("utf-8")

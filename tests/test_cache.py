@@ -18,7 +18,7 @@ import pytest
 from roadmapgen.audience.project import Audience
 from roadmapgen.build import BuildOptions, BuildResult, build
 from roadmapgen.cache import DocumentCache, code_fingerprint, load_snapshot
-from roadmapgen.packs import StoredHtml
+from roadmapgen.packs import StoredHtml, packs_in_use
 from tests.helpers.sitefiles import replace_in, tree_bytes, write_files
 
 SOURCE_DATE = dt.date(2026, 3, 1)
@@ -216,3 +216,18 @@ def test_a_snapshot_holds_bodies_by_place_not_by_text(small_project: Path, tmp_p
               if result.document is not None and result.document.body is not None]
     assert bodies and all(isinstance(body.internal_html, StoredHtml) for body in bodies)
     assert any("Alpha body." in body.public_html.load() for body in bodies)
+
+
+def test_bodies_move_into_one_file_when_a_snapshot_needs_too_many(small_project: Path, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """Every full read adds body files; a build must never need more open files than MAX_PACKS."""
+    monkeypatch.setattr("roadmapgen.cache.MAX_PACKS", 1)
+    cache = tmp_path / "cache"
+    for change in ("a body", "a referenced persona", "a new document"):
+        CHANGES[change](small_project)
+        age(small_project)
+        cached(small_project, tmp_path / "out", cache_dir=cache)
+        results = load_snapshot(DocumentCache(cache, code_fingerprint())).results.values()
+        bodies = [r.document.body for r in results if r.document is not None and r.document.body is not None]
+        assert len(packs_in_use(html for body in bodies for html in (body.internal_html, body.public_html))) == 1
+    assert sites(tmp_path / "out") == uncached(small_project, tmp_path / "fresh")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 
 from roadmapgen.errors import ContentError, Severity
-from roadmapgen.packs import PackWriter, StoredHtml
+from roadmapgen.packs import PackWriter, StoredHtml, loaded
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +52,9 @@ class Body:
 
     def stored(self, writer: PackWriter) -> Body:
         """This body with its HTML moved to ``writer``'s pack (see :mod:`roadmapgen.packs`)."""
-        if not isinstance(self.internal_html, str) or not isinstance(self.public_html, str):
-            return self
-        internal = writer.put(self.internal_html)
-        public = internal if self.public_html is self.internal_html else writer.put(self.public_html)
+        same = self.public_html is self.internal_html
+        internal = writer.put(loaded(self.internal_html))
+        public = internal if same else writer.put(loaded(self.public_html))
         return replace(self, internal_html=internal, public_html=public)
 
 

@@ -18,6 +18,7 @@ from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.document import MODELS, Document
 from roadmapgen.model.graph import front_matter_references
 from roadmapgen.model.rules import document_rules
+from roadmapgen.packs import PackWriter
 from roadmapgen.validation import validate
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -27,6 +28,13 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 class ReadResult:
     document: Document | None
     problems: tuple[ContentError, ...]
+
+    def with_body_in(self, writer: PackWriter) -> ReadResult:
+        """The same result with its body's HTML in ``writer``'s pack (see :mod:`roadmapgen.packs`)."""
+        document = self.document
+        if document is None or document.body is None:
+            return self
+        return replace(self, document=replace(document, body=document.body.stored(writer)))
 
 
 def file_digest(source: SourceFile, data: bytes | str) -> str:

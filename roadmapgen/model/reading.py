@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 
 from roadmapgen.cache import DocumentCache, Snapshot, load_snapshot, save_snapshot
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.read import ReadResult, file_digest, parse_document, read_bytes
-from roadmapgen.packs import PackWriter
 from roadmapgen.parallel import map_forked
 
 Read = ReadResult | bytes
@@ -44,7 +42,7 @@ def reader(cache: DocumentCache | None, snapshot: Snapshot, *, store_bodies: boo
                 return blob
             result = parse_document(source, data, parser)
             if writer is not None:
-                return cache.dumps(_with_stored_body(result, writer))
+                return cache.dumps(result.with_body_in(writer))
             blob = cache.dumps(result)
             cache.store(digest, blob)
             return blob
@@ -52,13 +50,6 @@ def reader(cache: DocumentCache | None, snapshot: Snapshot, *, store_bodies: boo
         return read
 
     return setup
-
-
-def _with_stored_body(result: ReadResult, writer: PackWriter) -> ReadResult:
-    document = result.document
-    if document is None or document.body is None:
-        return result
-    return replace(result, document=replace(document, body=document.body.stored(writer)))
 
 
 def read_all(sources: Iterable[SourceFile], *, cache: DocumentCache | None = None, jobs: int = 1) -> Iterator[ReadResult]:
@@ -74,7 +65,7 @@ def read_all(sources: Iterable[SourceFile], *, cache: DocumentCache | None = Non
             stamps.append((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
         except OSError:
             stamps.append((-1, 0, 0))
-        results.append(snapshot.unchanged(source.absolute, stamps[-1]))  # type: ignore[arg-type]
+        results.append(snapshot.unchanged(source.absolute, stamps[-1]))
     todo = [index for index, result in enumerate(results) if result is None]
     save = cache is not None and len(todo) > len(sources) // SNAPSHOT_AFTER
     read = reader(cache, snapshot, store_bodies=save)
