@@ -1,7 +1,5 @@
 """``python -m roadmapgen``: the same as the ``roadmapgen`` command."""
 
-import sys
+from roadmapgen.cli import run
 
-from roadmapgen.cli import main
-
-sys.exit(main())
+run()

@@ -8,13 +8,11 @@ not change since the last build comes from the document cache or the previous ou
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,28 +94,8 @@ class BuildResult:
         return not self.report.failed
 
 
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run the cycle collector a hundred times less often while a build runs.
-
-    A build makes millions of objects that live until it ends (documents, views, pages)
-    and almost no reference cycles; with the default thresholds the collector keeps
-    walking them, about a tenth of a cold build's time. Forked workers inherit this."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-
-
 def check(project_dir: Path, options: BuildOptions) -> Report:
     """Everything a build checks, without rendering or writing anything."""
-    with fewer_collections():
-        return _check(project_dir, options)
-
-
-def _check(project_dir: Path, options: BuildOptions) -> Report:
     report = Report()
     scanned = scan_project(project_dir, report)
     if scanned is not None:
@@ -131,11 +109,6 @@ def _check(project_dir: Path, options: BuildOptions) -> Report:
 
 
 def build(project_dir: Path, options: BuildOptions) -> BuildResult:
-    with fewer_collections():
-        return _build(project_dir, options)
-
-
-def _build(project_dir: Path, options: BuildOptions) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult(Report())
     scanned = scan_project(project_dir, result.report, options.output_dir)

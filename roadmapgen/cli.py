@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from roadmapgen import __version__
 from roadmapgen.build import BuildOptions, BuildResult, audiences_for, build, check
@@ -33,6 +33,19 @@ EPILOG = """\
 PROJECT is the folder holding roadmapgen.yaml, or any folder inside it.
 Exit codes: 0 success, 1 the content has errors (nothing is written), 2 usage error.
 Content errors are printed as PATH:LINE:COL: error: MESSAGE."""
+
+
+def run() -> NoReturn:
+    """The ``roadmapgen`` command: :func:`main`, then exit without tearing down the heap.
+
+    Freeing a large build's millions of objects one by one takes Python up to a second
+    (a quarter of a one-file rebuild of 10,000 items); the operating system frees them at
+    once. Everything the command writes is closed by then; only the standard streams
+    need flushing."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
