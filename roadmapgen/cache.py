@@ -22,7 +22,7 @@ import pickle
 import platform
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from dataclasses import dataclass, field, replace
 from importlib import metadata
@@ -67,7 +67,9 @@ class DocumentCache:
         self.read_only = read_only
         """``roadmapgen check`` uses the cache but writes nothing."""
         self._packs: dict[str, Pack] = {}
-        self._reducers = {**copyreg.dispatch_table, **_FAST_REDUCERS, Pack: self._pack_reference}
+        self._sources: dict[str, SourceFile] = {}
+        self._reducers = {**copyreg.dispatch_table, **_FAST_REDUCERS, Pack: self._pack_reference,
+                          SourceFile: _source_reference}
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / f"{digest}.pickle"
@@ -111,12 +113,23 @@ class DocumentCache:
         return buffer.getvalue()
 
     def _pack_reference(self, pack: Pack) -> tuple[object, tuple[str]]:
-        folder, _, name = pack.path.rpartition("/")
+        folder, name = os.path.split(pack.path)
         return (_pack_named, (name,)) if folder == str(self.folder) else pack.__reduce__()
 
     def loads(self, blob: bytes) -> object:
         with _collector_off():
             return _Unpickler(io.BytesIO(blob), self).load()  # noqa: S301 - written by dumps, for this code
+
+    def know_sources(self, sources: Iterable[SourceFile]) -> None:
+        """Files this build found: results loaded from now on refer to these instead of copies,
+        which are slower to unpickle (their paths) and name where the project was when cached."""
+        self._sources = {source.path: source for source in sources}
+
+    def source_at(self, kind: str, slug: str, path: str, content_path: str, absolute: str) -> SourceFile:
+        known = self._sources.get(path)
+        if known is not None and (known.kind, known.slug, known.content_path) == (kind, slug, content_path):
+            return known
+        return SourceFile(kind, slug, path, content_path, Path(absolute))
 
     def open_pack(self, name: str) -> Pack:
         pack = self._packs.get(name)
@@ -165,8 +178,17 @@ def _by_init_fields(cls: type) -> Callable[[object], tuple[type, tuple[object, .
     return lambda obj: (cls, values(obj))
 
 
-_FAST_REDUCERS = {cls: _by_init_fields(cls) for cls in (ReadResult, Document, SourceFile, Body, BodyLink, AssetUse, StoredHtml)}
+_FAST_REDUCERS = {cls: _by_init_fields(cls) for cls in (ReadResult, Document, Body, BodyLink, AssetUse, StoredHtml)}
 """The classes a snapshot holds tens of thousands of."""
+
+
+def _source_reference(source: SourceFile) -> tuple[object, tuple[str, ...]]:
+    return _source_at, (source.kind, source.slug, source.path, source.content_path, str(source.absolute))
+
+
+def _source_at(kind: str, slug: str, path: str, content_path: str, absolute: str) -> SourceFile:
+    """Stands in a pickle for a found file; :class:`_Unpickler` resolves it."""
+    return SourceFile(kind, slug, path, content_path, Path(absolute))
 
 
 def _pack_named(name: str) -> Pack:
@@ -182,6 +204,8 @@ class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if module == __name__ and name == _pack_named.__name__:
             return self.cache.open_pack
+        if module == __name__ and name == _source_at.__name__:
+            return self.cache.source_at
         return super().find_class(module, name)
 
 

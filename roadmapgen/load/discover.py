@@ -52,7 +52,8 @@ class _Finder:
         self.problems.append(ContentError(self.display(path), 1, 1, message))
 
     def entries(self, folder: Path) -> list[Path]:
-        return sorted(entry for entry in folder.iterdir() if not is_ignored(entry.name))
+        # By name: the same order as by path within one folder, without comparing Path objects.
+        return sorted((entry for entry in folder.iterdir() if not is_ignored(entry.name)), key=lambda entry: entry.name)
 
     def usable(self, path: Path) -> bool:
         """A symbolic link must point at something inside the project."""

@@ -56,6 +56,8 @@ def read_all(sources: Iterable[SourceFile], *, cache: DocumentCache | None = Non
     """Every file's read result, in order: unchanged files from the cache's snapshot, the
     others through the snapshot or document cache by content, or the parser, in worker processes."""
     sources = list(sources)
+    if cache is not None:
+        cache.know_sources(sources)
     snapshot = load_snapshot(cache) if cache else Snapshot()
     results: list[ReadResult | None] = []
     stamps: list[tuple[int, int, int]] = []
