@@ -43,8 +43,11 @@ def run() -> NoReturn:
     once. Everything the command writes is closed by then; only the standard streams
     need flushing."""
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`roadmapgen build | head`) or stream
+            pass
     os._exit(code)
 
 
