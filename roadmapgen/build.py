@@ -312,30 +312,21 @@ def _spread(setup: Callable[[], Callable[[_Task], Any]], tasks: list[_Task], job
     """Carry out tasks in this process and ``jobs - 1`` workers.
 
     Mostly rendering: tasks one by one, interleaved, to balance the CPU work. Mostly reuse
-    (hard links): whole folders per process, because making thousands of folders in one
-    parent folder takes that folder's lock, and two processes doing it at once only wait
-    for each other."""
+    (hard links): one site per process, because making thousands of folders in one parent
+    folder takes that folder's lock, and two processes doing it at once only wait for
+    each other."""
     if sum(1 for task in tasks if task.reuse is None) > len(tasks) // 4:
         ordered = sorted(tasks, key=lambda task: task.reuse is not None)  # renders (the slow part) spread first
         return map_forked(setup, ordered, jobs, share_here=True)
+    by_site: dict[Audience, list[_Task]] = {}
+    for task in tasks:
+        by_site.setdefault(task.audience, []).append(task)
 
     def setup_batch() -> Callable[[list[_Task]], list[Any]]:
         execute = setup()
         return lambda batch: [execute(task) for task in batch]
 
-    batches = _by_folder(tasks, jobs)
-    return [outcome for batch in map_forked(setup_batch, batches, jobs, share_here=True) for outcome in batch]
-
-
-def _by_folder(tasks: list[_Task], bins: int) -> list[list[_Task]]:
-    """Tasks in ``bins`` batches of about equal size, each folder of each site in one batch."""
-    folders: dict[tuple[Audience, str], list[_Task]] = {}
-    for task in tasks:
-        folders.setdefault((task.audience, task.path.partition("/")[0]), []).append(task)
-    batches: list[list[_Task]] = [[] for _ in range(max(1, bins))]
-    for folder in sorted(folders.values(), key=len, reverse=True):
-        min(batches, key=len).extend(folder)
-    return [batch for batch in batches if batch]
+    return [outcome for batch in map_forked(setup_batch, list(by_site.values()), jobs, share_here=True) for outcome in batch]
 
 
 def _stats_of(files: dict[str, FileRecord], rendered: int) -> SiteStats:

@@ -23,8 +23,8 @@ import platform
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 from dataclasses import dataclass, field, replace
+from typing import Any
 from importlib import metadata
 from pathlib import Path
 
@@ -129,7 +129,7 @@ class DocumentCache:
         known = self._sources.get(path)
         if known is not None and (known.kind, known.slug, known.content_path) == (kind, slug, content_path):
             return known
-        return SourceFile(kind, slug, path, content_path, Path(absolute))
+        return _source_at(kind, slug, path, content_path, absolute)
 
     def open_pack(self, name: str) -> Pack:
         pack = self._packs.get(name)
@@ -223,14 +223,15 @@ def save_snapshot(cache: DocumentCache, snapshot: Snapshot) -> None:
     Each full read adds packs (one per worker) and unchanged documents keep referring to
     older ones; past :data:`MAX_PACKS`, every body moves into one new pack, so a build
     never holds more than that many files open."""
+    if cache.read_only:
+        return
     in_use = _packs_of(snapshot)
-    writer = cache.pack_writer()
-    if len(in_use) > MAX_PACKS and writer is not None:
+    if len(in_use) > MAX_PACKS:
+        writer = PackWriter(cache.folder)
         snapshot = replace(snapshot, results={digest: result.with_body_in(writer) for digest, result in snapshot.results.items()})
         in_use = _packs_of(snapshot)
     cache.store_file("snapshot.pickle", cache.dumps(snapshot))
-    if not cache.read_only:
-        remove_packs(cache.folder, keep=in_use, older_than=time.time() - PACK_GRACE_SECONDS)
+    remove_packs(cache.folder, keep=in_use, older_than=time.time() - PACK_GRACE_SECONDS)
 
 
 MAX_PACKS = 64

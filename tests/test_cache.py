@@ -18,6 +18,7 @@ import pytest
 from roadmapgen.audience.project import Audience
 from roadmapgen.build import BuildOptions, BuildResult, build
 from roadmapgen.cache import DocumentCache, code_fingerprint, load_snapshot
+from roadmapgen.markdown.body import Body
 from roadmapgen.packs import StoredHtml, packs_in_use
 from tests.helpers.sitefiles import replace_in, tree_bytes, write_files
 
@@ -46,6 +47,18 @@ def age(project: Path) -> None:
     past = time.time() - 60
     for path in project.rglob("*"):
         os.utime(path, (past, past))
+
+
+def rewrite_under_old_size_and_mtime(path: Path) -> None:
+    """New bytes, same size, and the modification time put back: only the change time tells."""
+    stat = path.stat()
+    replace_in(path, "Alpha body.", "Alpha bodY.")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def snapshot_bodies(cache_dir: Path) -> list[Body]:
+    results = load_snapshot(DocumentCache(cache_dir, code_fingerprint())).results.values()
+    return [result.document.body for result in results if result.document is not None and result.document.body is not None]
 
 
 def theme_template(project: Path) -> None:
@@ -82,10 +95,7 @@ def test_a_cached_rebuild_equals_a_build_without_cache(name: str, small_project:
 def test_a_change_right_before_the_build_is_seen(small_project: Path, tmp_path: Path) -> None:
     """Within the same clock tick a file can change without its time changing; such files are read again."""
     cached(small_project, tmp_path / "out")
-    path = small_project / "content/roadmap/alpha.md"
-    stat = path.stat()
-    replace_in(path, "Alpha body.", "Alpha bodY.")  # same size
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime
+    rewrite_under_old_size_and_mtime(small_project / "content/roadmap/alpha.md")
     cached(small_project, tmp_path / "out")
     assert b"Alpha bodY." in (tmp_path / "out/public/roadmap/alpha/index.html").read_bytes()
 
@@ -94,11 +104,8 @@ def test_new_bytes_under_an_old_size_and_time_are_read(small_project: Path, tmp_
     """What `cp -p` does: different content, same size and mtime, long after the last build."""
     age(small_project)
     cached(small_project, tmp_path / "out")
-    path = small_project / "content/roadmap/alpha.md"
-    stat = path.stat()
     time.sleep(0.01)
-    replace_in(path, "Alpha body.", "Alpha bodY.")
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    rewrite_under_old_size_and_mtime(small_project / "content/roadmap/alpha.md")
     cached(small_project, tmp_path / "out")
     assert b"Alpha bodY." in (tmp_path / "out/public/roadmap/alpha/index.html").read_bytes()
 
@@ -211,9 +218,7 @@ def test_a_lost_body_file_only_costs_time(small_project: Path, tmp_path: Path) -
 def test_a_snapshot_holds_bodies_by_place_not_by_text(small_project: Path, tmp_path: Path) -> None:
     """What keeps a large rebuild's memory and start-up small: it loads no body it does not print."""
     cached(small_project, tmp_path / "out", cache_dir=tmp_path / "cache")
-    cache = DocumentCache(tmp_path / "cache", code_fingerprint())
-    bodies = [result.document.body for result in load_snapshot(cache).results.values()
-              if result.document is not None and result.document.body is not None]
+    bodies = snapshot_bodies(tmp_path / "cache")
     assert bodies and all(isinstance(body.internal_html, StoredHtml) for body in bodies)
     assert any("Alpha body." in body.public_html.load() for body in bodies)
 
@@ -227,7 +232,6 @@ def test_bodies_move_into_one_file_when_a_snapshot_needs_too_many(small_project:
         CHANGES[change](small_project)
         age(small_project)
         cached(small_project, tmp_path / "out", cache_dir=cache)
-        results = load_snapshot(DocumentCache(cache, code_fingerprint())).results.values()
-        bodies = [r.document.body for r in results if r.document is not None and r.document.body is not None]
+        bodies = snapshot_bodies(cache)
         assert len(packs_in_use(html for body in bodies for html in (body.internal_html, body.public_html))) == 1
     assert sites(tmp_path / "out") == uncached(small_project, tmp_path / "fresh")

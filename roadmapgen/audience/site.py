@@ -76,11 +76,12 @@ class PublicSite:
             audience=projector.audience.value,
             base_url=settings.internal_base_url if projector.internal else settings.base_url,
         )
-        shown = [doc for doc in projector.corpus.documents.values() if projector.shows(doc)]
-        self._keys: dict[str, tuple[str, ...]] = {kind: () for kind in KINDS}
-        for kind in KINDS:
-            of_kind = [doc for doc in shown if doc.kind == kind]
-            self._keys[kind] = tuple(doc.key for doc in sorted(of_kind, key=order, reverse=kind in NEWEST_FIRST))
+        shown: dict[str, list[Document]] = {kind: [] for kind in KINDS}
+        for doc in projector.corpus.documents.values():
+            if projector.shows(doc):
+                shown[doc.kind].append(doc)
+        self._keys = {kind: tuple(doc.key for doc in sorted(docs, key=order, reverse=kind in NEWEST_FIRST))
+                      for kind, docs in shown.items()}
 
     def view(self, key: str) -> Any:
         found = self._views.get(key)
