@@ -19,7 +19,7 @@ from tests.helpers.sitefiles import write_files
 HOSTILE_TEXT = "\"><script>alert(1)</script><img src=x onerror=alert(2)>' onmouseover='alert(3)"
 BAD_URLS = [
     "javascript:alert(1)", "JaVaScRiPt:alert(1)", "&#106;avascript:alert(1)", "vbscript:msgbox(1)",
-    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "\x01javascript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "java\tscript:alert(1)", " javascript:alert(1)",
 ]
 HOSTILE_BODY = "\n\n".join([
     "<script>alert('body')</script>",

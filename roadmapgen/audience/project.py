@@ -99,9 +99,10 @@ class Projector:
         """The body for this audience: each document link leads to its page here, or is only text."""
         if doc.body is None:
             return v.Html(Markup(""))
-        html = doc.body.internal_html if self.internal else doc.body.public_html
+        body = doc.body
+        html, links = (body.internal_html, body.links) if self.internal else (body.public_html, body.public_links)
         anchors = []
-        for link in doc.body.links:
+        for link in links:
             target = self.visible(document_key(link.target))
             anchors.append(None if target is None else (ROOT + page_path(target) + link.fragment, link.title))
         return v.Html(html, tuple(anchors))
@@ -122,8 +123,8 @@ def hidden_link_warnings(projector: Projector, doc: Document) -> list[ContentErr
     if doc.body is None or projector.internal:
         return []
     problems = []
-    for link in doc.body.links:
-        if not link.internal and projector.visible(document_key(link.target)) is None:
+    for link in doc.body.public_links:
+        if projector.visible(document_key(link.target)) is None:
             kind = kind_of_content_path(link.target)
             label = kind.label if kind else "document"
             problems.append(warning(doc.path, link.line, link.column,

@@ -141,7 +141,7 @@ class PublicSite:
                 if isinstance(doc.fields, Persona) and doc.fields.avatar:
                     used.add(doc.fields.avatar)
                 if doc.body is not None:
-                    used.update(use.path for use in doc.body.assets if not use.internal)
+                    used.update(use.path for use in doc.body.public_assets)
         return tuple(sorted(used))
 
     def warnings(self) -> list[ContentError]:

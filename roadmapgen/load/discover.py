@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +46,8 @@ class _Finder:
         self.documents: list[SourceFile] = []
         self.assets: dict[str, Path] = {}
         self.problems: list[ContentError] = []
+        self._asset_folders: set[Path] = set()
+        """Folders scanned as assets, resolved: a folder reached twice through links is refused."""
 
     def display(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.project_dir)).as_posix()
@@ -55,40 +59,60 @@ class _Finder:
         # By name: the same order as by path within one folder, without comparing Path objects.
         return sorted((entry for entry in folder.iterdir() if not is_ignored(entry.name)), key=lambda entry: entry.name)
 
-    def usable(self, path: Path) -> bool:
-        """A symbolic link must point at something inside the project."""
-        if not path.is_symlink():
-            return True
-        target = path.resolve()
-        if not target.exists():
+    def entry_type(self, path: Path, inside: Path) -> str | None:
+        """'file' or 'folder', following a symbolic link that stays inside ``inside``; None if unusable.
+
+        Anything else — a link that is broken, loops or leads outside, a FIFO, socket or
+        device — is reported at its path and skipped: it is never read, copied or waited on."""
+        try:
+            mode = path.lstat().st_mode
+            if stat.S_ISLNK(mode):
+                target = path.resolve(strict=True)
+                if not target.is_relative_to(inside):
+                    where = "the project" if inside == self.project_dir else f"{self.display(inside)}/"
+                    self.problem(path, f"symbolic link points outside {where}")
+                    return None
+                mode = target.stat().st_mode
+        except RuntimeError:
+            self.problem(path, "symbolic link loop")
+            return None
+        except FileNotFoundError:
             self.problem(path, "broken symbolic link")
-            return False
-        if not target.is_relative_to(self.project_dir):
-            self.problem(path, "symbolic link points outside the project")
-            return False
-        return True
+            return None
+        except OSError as exc:
+            self.problem(path, "symbolic link loop" if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror}")
+            return None
+        if stat.S_ISREG(mode):
+            return "file"
+        if stat.S_ISDIR(mode):
+            return "folder"
+        self.problem(path, f"not a file or folder ({_special_kind(mode)}); only files and folders can be content")
+        return None
 
     def scan_top(self) -> None:
         known = [*FOLDER_KINDS, ASSETS, VISION_FILE]
         for entry in self.entries(self.content_dir):
-            if not self.usable(entry):
-                continue
-            if entry.is_dir() and entry.name in FOLDER_KINDS:
+            found = self.entry_type(entry, self.project_dir)
+            if found == "folder" and entry.name in FOLDER_KINDS:
                 self.scan_kind(entry, FOLDER_KINDS[entry.name])
-            elif entry.is_dir() and entry.name == ASSETS:
-                self.scan_assets(entry, ASSETS)
-            elif entry.is_file() and entry.name == VISION_FILE:
+            elif found == "folder" and entry.name == ASSETS:
+                if entry.is_symlink():
+                    self.problem(entry, "the assets folder cannot be a symbolic link; put the files in it")
+                    continue
+                self._asset_folders.add(entry.resolve())
+                self.scan_assets(entry, ASSETS, frozenset({entry.resolve()}))
+            elif found == "file" and entry.name == VISION_FILE:
                 self.add(entry, VISION, "vision")
-            else:
-                what = "folder" if entry.is_dir() else "file"
-                self.problem(entry, f"unexpected {what} '{entry.name}' in the content folder{did_you_mean(entry.name, known)}")
+            elif found is not None:
+                self.problem(entry, f"unexpected {found} '{entry.name}' in the content folder{did_you_mean(entry.name, known)}")
 
     def scan_kind(self, folder: Path, kind: Kind) -> None:
         for entry in self.entries(folder):
-            if not self.usable(entry):
-                continue
-            if entry.is_dir():
+            found = self.entry_type(entry, self.project_dir)
+            if found == "folder":
                 self.problem(entry, f"unexpected folder: {kind.label} files go directly in {folder.name}/")
+            elif found is None:
+                continue
             elif entry.suffix != kind.suffix:
                 self.problem(entry, f"unexpected file: {kind.label} files end in '{kind.suffix}'")
             else:
@@ -102,15 +126,30 @@ class _Finder:
         shown = f"{self._shown_content_dir}/{content_path}" if self._shown_content_dir != "." else content_path
         self.documents.append(SourceFile(kind.name, slug, shown, content_path, path))
 
-    def scan_assets(self, folder: Path, prefix: str) -> None:
+    def scan_assets(self, folder: Path, prefix: str, seen: frozenset[Path]) -> None:
+        """Assets are copied as they are, so a link among them must stay inside assets/ itself:
+        one to a document would publish its source. ``seen``: the folders above, resolved."""
+        assets_root = (self.content_dir / ASSETS).resolve()
         for entry in self.entries(folder):
-            if not self.usable(entry):
-                continue
+            found = self.entry_type(entry, assets_root)
             name = f"{prefix}/{entry.name}"
-            if entry.is_dir():
-                self.scan_assets(entry, name)
-            else:
+            if found == "folder":
+                resolved = entry.resolve()
+                if resolved in seen or resolved in self._asset_folders:
+                    self.problem(entry, "symbolic link loop: this folder is already part of assets/")
+                    continue
+                self._asset_folders.add(resolved)
+                self.scan_assets(entry, name, seen | {resolved})
+            elif found == "file":
                 self.assets[name] = entry
+
+
+def _special_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def _bad_slug_message(kind: Kind, slug: str) -> str:

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from roadmapgen.errors import ContentError
 
 _DELIMITER = re.compile(r"---[ \t]*")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters other than tab and line breaks: invisible in editors, never text, and
+the renderer's own markers are made of them (:mod:`roadmapgen.markdown.placeholders`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +27,8 @@ def decode(data: bytes, path: str) -> str:
     """UTF-8 (a BOM is dropped) with every line ending made ``\\n``.
 
     Raises:
-        ContentError: at the line and column of the first byte that is not UTF-8.
+        ContentError: at the line and column of the first byte that is not UTF-8, or of
+            the first control character.
     """
     try:
         text = data.decode("utf-8-sig")
@@ -36,7 +40,14 @@ def decode(data: bytes, path: str) -> str:
             path, line, column,
             f"file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it with UTF-8 encoding",
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        raise ContentError(path, line, column, f"control character U+{ord(control.group()):04X} is not allowed; "
+                           "delete it (most editors do not show it)")
+    return text
 
 
 def split_front_matter(text: str, path: str) -> SplitDocument:

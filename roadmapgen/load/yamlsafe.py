@@ -19,6 +19,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from roadmapgen.errors import ContentError
+from roadmapgen.load.frontmatter import CONTROL
 
 _Composer: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,7 +33,6 @@ _PLAIN_TAGS = {
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 KeyPath = tuple[str | int, ...]
 
@@ -167,7 +167,7 @@ class _Walker:
             value = node.value
         except ConstructorError as exc:
             raise self.error(node, f"invalid value: {exc.problem}") from None
-        if isinstance(value, str) and _CONTROL.search(value):
+        if isinstance(value, str) and CONTROL.search(value):
             raise self.error(node, "control characters are not allowed in text")
         return value  # type: ignore[no-any-return]
 

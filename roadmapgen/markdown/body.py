@@ -41,14 +41,22 @@ class Body:
 
     In-site URLs start with :data:`roadmapgen.markdown.placeholders.ROOT`; links to
     documents are placeholders that :func:`~roadmapgen.markdown.placeholders.resolve_links`
-    turns into anchors or plain text once the audience's pages are known.
+    turns into anchors or plain text once the audience's pages are known. The n-th
+    placeholder of ``internal_html`` is ``links[n]``; of ``public_html``, ``public_links[n]``.
+
+    A body with internal blocks is parsed twice: the public fields come from a parse in
+    which those blocks never existed (see :mod:`roadmapgen.markdown.rules.internal_blocks`).
+    Without internal blocks, each public field is the same object as its internal one.
     """
 
     internal_html: Markup | StoredHtml
     public_html: Markup | StoredHtml
-    """The same object as ``internal_html`` when the body has no internal block."""
     links: tuple[BodyLink, ...]
+    """Every document link, internal blocks included (each says whether it is in one)."""
     assets: tuple[AssetUse, ...]
+    """Every use of an asset, internal blocks included."""
+    public_links: tuple[BodyLink, ...]
+    public_assets: tuple[AssetUse, ...]
 
     def stored(self, writer: PackWriter) -> Body:
         """This body with its HTML moved to ``writer``'s pack (see :mod:`roadmapgen.packs`)."""

@@ -1,9 +1,11 @@
-"""Markdown body -> :class:`Body`: one parse, then one render per audience.
+"""Markdown body -> :class:`Body`: the internal HTML, and the public HTML from its own parse.
 
 CommonMark with tables, strikethrough, task lists and footnotes; raw HTML is escaped
 (shown as text), never passed through; markdown-it's link validation keeps
-``javascript:`` and similar URLs out. The public render is the same token stream
-minus the tokens of ``::: internal`` blocks.
+``javascript:`` and similar URLs out. A body without ``::: internal`` blocks is parsed
+once and serves both sites. A body with them is parsed a second time by a parser whose
+internal-block rule discards the block, its tokens and its definitions: nothing inside
+a block can shape the public HTML, whatever Markdown it holds.
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
-from markupsafe import Markup
 from mdit_py_plugins.tasklists import tasklists_plugin
+from markupsafe import Markup
 
 from roadmapgen.errors import ContentError
 from roadmapgen.markdown.body import STATE_KEY, Body, ParseState
@@ -28,8 +29,9 @@ from roadmapgen.markdown.rules.content_links import DOC_LINK, record_content_lin
 from roadmapgen.markdown.rules.heading_ids import assign_heading_ids
 from roadmapgen.markdown.rules.html_comments import refuse_html_comments
 from roadmapgen.markdown.rules.internal_blocks import (
-    BLOCK_NAME,
-    INTERNAL,
+    CLOSE,
+    OPEN,
+    internal_block_plugin,
     mark_internal_blocks,
     refuse_internal_footnote_refs,
     refuse_stray_fences,
@@ -43,32 +45,42 @@ class BodyParser:
     """Parses bodies; one instance per process, reused for every document."""
 
     def __init__(self) -> None:
-        self._md = make_markdown()
+        self._md = make_markdown(keep_internal=True)
+        self._public_md = make_markdown(keep_internal=False)
 
     def parse(self, text: str, *, path: str, content_path: str, first_line: int) -> tuple[Body, list[ContentError]]:
-        """Parse ``text``, the body of ``path`` starting at ``first_line`` of the file."""
+        """Parse ``text``, the body of ``path`` starting at ``first_line`` of the file.
+
+        Problems are those of the internal parse, which sees everything."""
         state = ParseState(content_dir=posixpath.dirname(content_path), first_line=first_line)
-        env: dict[str, Any] = {STATE_KEY: state}
-        tokens = self._md.parse(text, env)
-        internal_html = self._render(tokens, env)
-        public_tokens = [token for token in tokens if not token.meta.get(INTERNAL)]
-        public_html = internal_html if len(public_tokens) == len(tokens) else self._render(public_tokens, env)
-        body = Body(internal_html, public_html, tuple(state.links), tuple(state.assets))
+        internal_html, tokens = self._parse(self._md, text, state)
+        links, assets = tuple(state.links), tuple(state.assets)
+        if not any(token.type == OPEN for token in tokens):
+            return Body(internal_html, internal_html, links, assets, links, assets), state.located(path)
+        public = ParseState(content_dir=state.content_dir, first_line=first_line)
+        public_html, _ = self._parse(self._public_md, text, public)
+        body = Body(internal_html, public_html, links, assets, tuple(public.links), tuple(public.assets))
         return body, state.located(path)
 
-    def _render(self, tokens: Sequence[Token], env: EnvType) -> Markup:
+    @staticmethod
+    def _parse(md: MarkdownIt, text: str, state: ParseState) -> tuple[Markup, list[Token]]:
+        env: dict[str, Any] = {STATE_KEY: state}
+        tokens = md.parse(text, env)
         # Markup once, here: wrapping later would copy every body into every view.
-        return Markup(self._md.renderer.render(tokens, self._md.options, env))
+        return Markup(md.renderer.render(tokens, md.options, env)), tokens
 
 
-def make_markdown() -> MarkdownIt:
+def make_markdown(*, keep_internal: bool) -> MarkdownIt:
+    """The body parser; ``keep_internal=False`` makes the public one, which drops internal blocks whole."""
     md = (
         MarkdownIt("commonmark", {"html": False})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
         .use(tasklists_plugin)
-        .use(container_plugin, name=BLOCK_NAME, render=_render_internal_block)
+        .use(internal_block_plugin, keep=keep_internal)
     )
+    md.add_render_rule(OPEN, _render_internal_block)
+    md.add_render_rule(CLOSE, _render_internal_block)
     md.core.ruler.after("block", "rg_internal_blocks", mark_internal_blocks)
     md.core.ruler.after("inline", "rg_stray_fences", refuse_stray_fences)
     md.core.ruler.after("inline", "rg_internal_footnote_refs", refuse_internal_footnote_refs)

@@ -7,8 +7,9 @@
 - Links to documents are ``\\x01L<n>\\x01 text \\x01/L\\x01``: only the audience knows
   whether the target is a page there, so it resolves them (:func:`resolve_links`).
 
-Neither marker can come from content: markdown-it turns NUL into U+FFFD and the YAML
-reader rejects control characters.
+Neither marker can come from content: reading a file refuses every control character
+but tab and line breaks (:func:`roadmapgen.load.frontmatter.decode`), in the body and in
+YAML values alike, so any ``\x00`` or ``\x01`` in rendered HTML is the renderer's own.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def resolve_links(html: Markup, anchors: Sequence[Anchor]) -> Markup:
         return html
 
     def anchor(match: re.Match[str]) -> str:
-        resolved = anchors[int(match.group(1))]
+        index = int(match.group(1))
+        if index >= len(anchors):
+            raise RuntimeError(f"link placeholder {index} has no anchor: a bug in roadmapgen")
+        resolved = anchors[index]
         if resolved is None:
             return match.group(2)
         href, title = resolved
