@@ -41,7 +41,7 @@ from roadmapgen.reuse import (
     input_stamp,
     tree_digest,
 )
-from roadmapgen.write import Staging, commit, prepare
+from roadmapgen.write import Staging, check_output_dir, commit, prepare
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +115,7 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
     if scanned is None:
         return result
     config, files = scanned
+    check_output_dir(config.output_dir, (config.content_dir, config.project_dir / "themes"))
     themes = theme_chain(config.theme_dir)
     result.output_dir = config.output_dir
     manifest_file = manifest_path(options.cache_root(config.project_dir), config.output_dir)

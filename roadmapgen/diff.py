@@ -177,9 +177,35 @@ def _checkout(project_dir: Path, revision: str) -> Iterator[Path]:
         if not hasattr(tarfile, "data_filter"):
             raise UsageError("diff needs Python 3.11.4 or later (for safe archive extraction)")
         with tarfile.open(archive) as tar:
-            # The 'data' filter refuses absolute paths, links out of the tree and special files.
-            tar.extractall(tree, filter="data")
+            _extract(tar, tree)
         yield tree / prefix
+
+
+def _extract(tar: tarfile.TarFile, tree: Path) -> None:
+    """Extract a revision safely: the 'data' filter refuses absolute paths, links out of the
+    tree and special files. A symbolic link it refuses (absolute, or leading out of the tree)
+    is made afterwards, as the revision has it, once nothing else can be written through it:
+    loading then reports it exactly as ``build`` reports such a link in a working tree."""
+    refused: list[tarfile.TarInfo] = []
+
+    def keep(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+        try:
+            return tarfile.data_filter(member, path)
+        except (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError):
+            if not member.issym():
+                raise
+            refused.append(member)
+            return None
+
+    try:
+        tar.extractall(tree, filter=keep)
+    except tarfile.FilterError as exc:
+        raise UsageError(f"cannot read the revision safely: {exc}") from None
+    root = tree.resolve()
+    for member in refused:
+        link = tree / member.name
+        if link.parent.resolve().is_relative_to(root) and not (link.exists() or link.is_symlink()):
+            link.symlink_to(member.linkname)
 
 
 _VERBS = {"added": "added", "removed": "removed", "moved": "moved", "status": "status changed",

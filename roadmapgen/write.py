@@ -4,6 +4,11 @@ Each site is written into a fresh staging folder beside its final place (same
 filesystem, so renames are cheap and atomic), and swapped in only after every site of
 the build was written. A failed build deletes its staging folders and leaves the
 previous output exactly as it was; a successful one leaves no stale file behind.
+
+roadmapgen deletes or replaces only what it provably wrote: every folder it makes (a
+site, a staging folder) holds a :data:`SITE_MARKER` file from its first moment, and a
+folder without one is never replaced or deleted, whatever its name. Nothing else in the
+output folder is touched.
 """
 
 from __future__ import annotations
@@ -20,9 +25,12 @@ from pathlib import Path
 
 from roadmapgen.errors import UsageError
 
-MARKER = ".roadmapgen-output"
-"""Written next to the sites: the folders beside it are roadmapgen's to replace."""
-_MARKER_TEXT = "Written by `roadmapgen build`: internal/ and public/ are replaced whole on every build.\n"
+SITE_MARKER = ".roadmapgen-site"
+"""Inside every site and staging folder roadmapgen makes: the proof that it may replace the folder."""
+_LEGACY_MARKER = ".roadmapgen-output"
+"""Beside the sites, written by roadmapgen before 0.x: a site folder of that time has no SITE_MARKER."""
+_LEGACY_SITE_FILES = ("index.html", "404.html", "robots.txt", "sitemap.xml")
+STAGING = ".roadmapgen-staging-"
 BACKGROUND_DELETE_FILES = 2000
 """Previous outputs with more files than this are deleted by a detached process."""
 
@@ -36,8 +44,9 @@ class Staging:
     def __init__(self, output_dir: Path, audience: str) -> None:
         output_dir.mkdir(parents=True, exist_ok=True)
         self.final = output_dir / audience
-        self.dir = Path(tempfile.mkdtemp(prefix=f".{audience}.staging-", dir=output_dir))
+        self.dir = Path(tempfile.mkdtemp(prefix=f".{audience}{STAGING}", dir=output_dir))
         self.dir.chmod(0o755)  # mkdtemp makes it private; a web server must be able to read the site
+        (self.dir / SITE_MARKER).write_text(_marker_text(audience), encoding="utf-8")
         self._root = str(self.dir)
         self._made: set[str] = {self._root}
 
@@ -76,21 +85,65 @@ class Staging:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def _marker_text(audience: str) -> str:
+    return f"Written by `roadmapgen build`: the {audience} site, replaced whole on every build.\n"
+
+
+def written_by_roadmapgen(folder: Path, audience: str) -> bool:
+    """Whether ``folder`` is a site or staging folder roadmapgen made for ``audience`` (not a link)."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    marker = folder / SITE_MARKER
+    try:
+        return not marker.is_symlink() and marker.read_text(encoding="utf-8") == _marker_text(audience)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _legacy_site(folder: Path) -> bool:
+    """A site written before SITE_MARKER existed: beside the old marker, with a site's own files."""
+    return (folder.parent / _LEGACY_MARKER).is_file() and all((folder / name).is_file() for name in _LEGACY_SITE_FILES)
+
+
+def check_output_dir(output_dir: Path, protected: Sequence[Path]) -> None:
+    """Refuse an output folder whose replacement could destroy what the user wrote.
+
+    Raises:
+        UsageError: if ``output_dir`` is the root or home folder, a file, or is, holds or sits
+            inside one of ``protected`` (the content folder, themes/).
+    """
+    out = output_dir.resolve()
+    if out == Path(out.anchor) or out == Path.home().resolve():
+        raise UsageError(f"refusing to build into {output_dir}: choose a folder of its own, like 'site'")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"refusing to build into {output_dir}: it is a file, not a folder")
+    for folder in protected:
+        guarded = folder.resolve()
+        if out == guarded or out.is_relative_to(guarded) or guarded.is_relative_to(out):
+            raise UsageError(f"refusing to build into {output_dir}: it overlaps {folder}, which holds your own files")
+
+
 def prepare(output_dir: Path, audiences: Sequence[str]) -> None:
     """Refuse to replace folders roadmapgen did not write; sweep leftovers of killed builds.
 
     Raises:
         UsageError: if an ``internal/`` or ``public/`` there was not made by roadmapgen.
     """
+    if output_dir.exists() and not output_dir.is_dir():
+        raise UsageError(f"refusing to write into {output_dir}: it is a file, not a folder")
     for audience in audiences:
         final = output_dir / audience
-        if final.is_symlink() or (final.exists() and not final.is_dir()):
-            raise UsageError(f"refusing to replace {final}: it is not a folder written by roadmapgen")
-        if final.is_dir() and any(final.iterdir()) and not (output_dir / MARKER).is_file():
-            raise UsageError(f"refusing to replace {final}: it was not written by roadmapgen (delete it, or build with --out elsewhere)")
+        if not (final.exists() or final.is_symlink()):
+            continue
+        empty = final.is_dir() and not final.is_symlink() and not any(final.iterdir())
+        if not (empty or written_by_roadmapgen(final, audience) or _legacy_site(final)):
+            raise UsageError(f"refusing to replace {final}: it was not written by roadmapgen "
+                             "(delete it, or build with --out elsewhere)")
     if output_dir.is_dir():
-        for leftover in output_dir.glob(".*.staging-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+        for audience in ("internal", "public"):
+            for leftover in output_dir.glob(f".{audience}{STAGING}*"):
+                if written_by_roadmapgen(leftover, audience):
+                    shutil.rmtree(leftover, ignore_errors=True)
 
 
 def commit(stagings: Sequence[Staging], previous_files: int = 0) -> None:
@@ -100,8 +153,6 @@ def commit(stagings: Sequence[Staging], previous_files: int = 0) -> None:
     tens of thousands of directories takes seconds nobody needs to wait for. Its hidden
     folder is swept by the next build if that process is ever interrupted.
     """
-    if stagings:
-        (stagings[0].final.parent / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
     for staging in stagings:
         old = _swap(staging.dir, staging.final)
         if old is None:
@@ -136,7 +187,7 @@ def _swap(new: Path, final: Path) -> Path | None:
         return None
     if _exchange(new, final):
         return new
-    old = final.with_name(f".{final.name}.staging-old-{os.getpid()}")
+    old = final.with_name(f".{final.name}{STAGING}old-{os.getpid()}")
     os.replace(final, old)
     os.replace(new, final)
     return old

@@ -66,6 +66,12 @@ def example_project(tmp_path: Path) -> Path:
     return copy_example(tmp_path / "example")
 
 
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    """An output folder beside the test's project (never around it: builds refuse to hold content)."""
+    return tmp_path / "out"
+
+
 @pytest.fixture(autouse=True)
 def _reproducible_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(FIXED_MTIME + 86400 * 61))

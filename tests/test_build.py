@@ -124,9 +124,9 @@ class _Links(HTMLParser):
 
 
 @pytest.mark.parametrize("audience", ["internal", "public"])
-def test_every_link_in_the_example_sites_resolves(example_project: Path, tmp_path: Path, audience: str) -> None:
-    assert build(example_project, BuildOptions(output_dir=tmp_path)).ok
-    site = tmp_path / audience
+def test_every_link_in_the_example_sites_resolves(example_project: Path, out_dir: Path, audience: str) -> None:
+    assert build(example_project, BuildOptions(output_dir=out_dir)).ok
+    site = out_dir / audience
     broken = []
     for page in sorted(site.rglob("*.html")):
         if page.name == "404.html":
@@ -145,18 +145,18 @@ def test_every_link_in_the_example_sites_resolves(example_project: Path, tmp_pat
     assert broken == []
 
 
-def test_ids_are_unique_on_every_page(example_project: Path, tmp_path: Path) -> None:
-    assert build(example_project, BuildOptions(output_dir=tmp_path)).ok
-    for page in sorted(tmp_path.rglob("*.html")):
+def test_ids_are_unique_on_every_page(example_project: Path, out_dir: Path) -> None:
+    assert build(example_project, BuildOptions(output_dir=out_dir)).ok
+    for page in sorted(out_dir.rglob("*.html")):
         ids = re.findall(r'\sid="([^"]+)"', page.read_text(encoding="utf-8"))
         duplicates = {i for i in ids if ids.count(i) > 1}
-        assert not duplicates, f"{page.relative_to(tmp_path)}: {duplicates}"
+        assert not duplicates, f"{page.relative_to(out_dir)}: {duplicates}"
 
 
-def test_base_url_with_a_path(small_project: Path, tmp_path: Path) -> None:
+def test_base_url_with_a_path(small_project: Path, out_dir: Path) -> None:
     (small_project / "roadmapgen.yaml").write_text("product: Acme\nbase_url: https://example.com/roadmap\n")
-    assert build(small_project, BuildOptions(output_dir=tmp_path, source_date=dt.date(2026, 3, 1))).ok
-    public = tmp_path / "public"
+    assert build(small_project, BuildOptions(output_dir=out_dir, source_date=dt.date(2026, 3, 1))).ok
+    public = out_dir / "public"
     sitemap = (public / "sitemap.xml").read_text()
     assert "<loc>https://example.com/roadmap/roadmap/alpha/</loc>" in sitemap
     assert "<loc>https://example.com/roadmap/</loc>" in sitemap
@@ -170,19 +170,19 @@ def test_base_url_with_a_path(small_project: Path, tmp_path: Path) -> None:
     assert data["items"][0]["url"] == "https://example.com/roadmap/roadmap/alpha/"
 
 
-def test_public_site_copies_only_assets_its_pages_use(example_project: Path, tmp_path: Path) -> None:
-    assert build(example_project, BuildOptions(output_dir=tmp_path)).ok
-    public = sorted(p.relative_to(tmp_path / "public/assets").as_posix() for p in (tmp_path / "public/assets").rglob("*")
+def test_public_site_copies_only_assets_its_pages_use(example_project: Path, out_dir: Path) -> None:
+    assert build(example_project, BuildOptions(output_dir=out_dir)).ok
+    public = sorted(p.relative_to(out_dir / "public/assets").as_posix() for p in (out_dir / "public/assets").rglob("*")
                     if p.is_file())
     assert public == ["avatars/jonas.svg", "avatars/leo.svg", "avatars/maya.svg", "avatars/priya.svg",
                       "avatars/sam.svg", "screenshots/macros.svg"]
-    internal = {p.name for p in (tmp_path / "internal/assets").rglob("*") if p.is_file()}
+    internal = {p.name for p in (out_dir / "internal/assets").rglob("*") if p.is_file()}
     assert {"ruth.svg", "eu-region.svg"} <= internal
 
 
-def test_feeds_are_valid_and_newest_first(example_project: Path, tmp_path: Path) -> None:
-    assert build(example_project, BuildOptions(output_dir=tmp_path)).ok
-    atom = feedparser.parse((tmp_path / "public/feed.xml").read_bytes())
+def test_feeds_are_valid_and_newest_first(example_project: Path, out_dir: Path) -> None:
+    assert build(example_project, BuildOptions(output_dir=out_dir)).ok
+    atom = feedparser.parse((out_dir / "public/feed.xml").read_bytes())
     assert not atom.bozo, atom.bozo_exception
     assert atom.feed.title == "Brightdesk releases"
     assert [entry.title for entry in atom.entries][:2] == ["3.7.0: Dark mode and suggested replies beta",
@@ -190,16 +190,16 @@ def test_feeds_are_valid_and_newest_first(example_project: Path, tmp_path: Path)
     assert all(entry.link.startswith("https://roadmap.brightdesk.example/releases/") for entry in atom.entries)
     assert '<a href="https://roadmap.brightdesk.example/roadmap/ai-reply-suggestions/">' in atom.entries[0].content[0].value
     assert "3.6.1" not in {entry.title.split(":")[0] for entry in atom.entries}
-    jsonfeed = json.loads((tmp_path / "public/feed.json").read_text())
+    jsonfeed = json.loads((out_dir / "public/feed.json").read_text())
     assert jsonfeed["version"] == "https://jsonfeed.org/version/1.1"
     assert [item["id"] for item in jsonfeed["items"]] == [entry.id for entry in atom.entries]
     assert all({"id", "url", "content_html", "date_published"} <= set(item) for item in jsonfeed["items"])
 
 
-def test_roadmap_json_shows_what_each_site_may(example_project: Path, tmp_path: Path) -> None:
-    assert build(example_project, BuildOptions(output_dir=tmp_path)).ok
-    public = json.loads((tmp_path / "public/roadmap.json").read_text())
-    internal = json.loads((tmp_path / "internal/roadmap.json").read_text())
+def test_roadmap_json_shows_what_each_site_may(example_project: Path, out_dir: Path) -> None:
+    assert build(example_project, BuildOptions(output_dir=out_dir)).ok
+    public = json.loads((out_dir / "public/roadmap.json").read_text())
+    internal = json.loads((out_dir / "internal/roadmap.json").read_text())
     sso = next(item for item in public["items"] if item["slug"] == "saml-sso")
     assert sso["url"] == "https://roadmap.brightdesk.example/roadmap/saml-sso/"
     assert sso["objective"] is None  # enterprise-ready is internal

@@ -24,7 +24,7 @@ _LEAVES: frozenset[type] = frozenset({str, Markup, StoredHtml, int, float, bool,
 """StoredHtml is a body's HTML not yet read back from the cache: text like Markup, chosen per audience."""
 
 
-class LeakError(AssertionError):
+class LeakError(RuntimeError):
     """An internal object reached the public site: a bug in roadmapgen, never in content."""
 
 

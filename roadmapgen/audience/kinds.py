@@ -11,14 +11,24 @@ from collections.abc import Callable
 from typing import Any
 
 from roadmapgen.audience import views as v
+from roadmapgen.audience.guard import LeakError, check_public
 from roadmapgen.audience.project import Projector, avatar_url, extra_rows, page_path, release_order
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
 from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
 
 def project_document(p: Projector, doc: Document) -> Any:
-    """The view of ``doc`` for ``p``'s audience; the caller has checked ``p.shows(doc)``."""
-    return _BY_KIND[doc.kind](p, doc)
+    """The view of ``doc`` for ``p``'s audience: the one way any view is made.
+
+    Raises:
+        LeakError: if ``p`` does not show ``doc``, or a public view holds a non-public type.
+    """
+    if not p.shows(doc):
+        raise LeakError(f"{doc.key} is not on the {p.audience.value} site")
+    view = _BY_KIND[doc.kind](p, doc)
+    if not p.internal:
+        check_public(view)
+    return view
 
 
 def _vision(p: Projector, doc: Document) -> Any:
@@ -89,7 +99,7 @@ def _item_internals(p: Projector, doc: Document, f: RoadmapItem) -> dict[str, An
     last_changed = p.corpus.last_changed.get(doc.key, p.today)
     return dict(visibility=f.visibility, owner=f.owner, rice=rice, stories=stories,
                 feedback=p.feedback_refs(doc, "items"), last_changed=last_changed,
-                stale=(p.today - last_changed).days > p.config.settings.stale_after_days,
+                stale=(p.today - last_changed).days > p.settings.stale_after_days,
                 extra=extra_rows(f.extra))
 
 
@@ -123,7 +133,9 @@ def _metric(p: Projector, doc: Document) -> Any:
 
 def _feedback(p: Projector, doc: Document) -> Any:
     f = doc.fields
-    assert isinstance(f, Feedback) and p.internal
+    assert isinstance(f, Feedback)
+    if not p.internal:
+        raise LeakError("feedback on the public site")
     body = p.body(doc)
     items = [item for slug in dict.fromkeys(f.items) if (item := p.visible(f"roadmap/{slug}")) is not None]
     view = v.FeedbackView(

@@ -20,7 +20,8 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from roadmapgen.audience import views as v
-from roadmapgen.config import SiteConfig
+from roadmapgen.audience.public import is_published, public_corpus, public_settings
+from roadmapgen.config import ConfigFile
 from roadmapgen.errors import ContentError, warning
 from roadmapgen.load.layout import KINDS, document_key, kind_of_content_path
 from roadmapgen.markdown.placeholders import ROOT
@@ -61,10 +62,13 @@ def release_order(doc: Document) -> tuple[dt.date, tuple[tuple[int, str], ...]]:
 
 @dataclass(frozen=True, slots=True)
 class Projector:
-    """Projects single documents for one audience; the unit incremental rebuilds reuse."""
+    """Projects single documents for one audience; the unit incremental rebuilds reuse.
+
+    A public projector holds the public corpus and public settings only (see
+    :func:`make_projector`): it cannot hand out what it never had."""
 
     corpus: Corpus
-    config: SiteConfig
+    settings: ConfigFile
     audience: Audience
     today: dt.date
     card_of: Callable[[Document], v.ItemCard] | None = None
@@ -75,7 +79,7 @@ class Projector:
         return self.audience is Audience.INTERNAL
 
     def shows(self, doc: Document) -> bool:
-        return self.internal or (doc.is_public and doc.kind != "feedback")
+        return self.internal or is_published(doc)
 
     def reference_fields(self) -> frozenset[str]:
         return ALL_REFERENCE_FIELDS if self.internal else PUBLIC_REFERENCE_FIELDS
@@ -118,13 +122,22 @@ class Projector:
         return tuple(feedback_ref(entry) for entry in entries)
 
 
-def hidden_link_warnings(projector: Projector, doc: Document) -> list[ContentError]:
-    """Links of a shown document that lose their link here (their target is not on this site)."""
-    if doc.body is None or projector.internal:
+def make_projector(corpus: Corpus, settings: ConfigFile, audience: Audience, today: dt.date,
+                   card_of: Callable[[Document], v.ItemCard] | None = None) -> Projector:
+    """The projector for ``audience``; a public one is made from the public corpus and settings alone."""
+    if audience is Audience.INTERNAL:
+        return Projector(corpus, settings, audience, today, card_of)
+    return Projector(public_corpus(corpus), public_settings(settings), audience, today, card_of)
+
+
+def hidden_link_warnings(corpus: Corpus, doc: Document) -> list[ContentError]:
+    """Links of a public document that the public site shows as text (their target is not public)."""
+    if doc.body is None or not is_published(doc):
         return []
     problems = []
     for link in doc.body.public_links:
-        if projector.visible(document_key(link.target)) is None:
+        target = corpus.documents.get(document_key(link.target))
+        if target is None or not is_published(target):
             kind = kind_of_content_path(link.target)
             label = kind.label if kind else "document"
             problems.append(warning(doc.path, link.line, link.column,

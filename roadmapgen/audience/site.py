@@ -14,9 +14,16 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from roadmapgen.audience import views as v
-from roadmapgen.audience.guard import check_public
 from roadmapgen.audience.kinds import project_document
-from roadmapgen.audience.project import Audience, Projector, hidden_link_warnings, item_card, release_order, title_of
+from roadmapgen.audience.project import (
+    Audience,
+    Projector,
+    hidden_link_warnings,
+    item_card,
+    make_projector,
+    release_order,
+    title_of,
+)
 from roadmapgen.config import SiteConfig
 from roadmapgen.errors import ContentError
 from roadmapgen.load.layout import KINDS
@@ -70,7 +77,7 @@ class PublicSite:
         self._projector = projector
         self._views: dict[str, Any] = dict(views or {})
         self._entry = entry
-        settings = projector.config.settings
+        settings = projector.settings
         self.info = v.SiteInfo(
             product=settings.product, tagline=settings.tagline, language=settings.language,
             audience=projector.audience.value,
@@ -86,11 +93,7 @@ class PublicSite:
     def view(self, key: str) -> Any:
         found = self._views.get(key)
         if found is None:
-            doc = self._projector.corpus.documents[key]
-            assert self._projector.shows(doc), key
-            found = self._views[key] = project_document(self._projector, doc)
-            if not self._projector.internal:
-                check_public(found)
+            found = self._views[key] = project_document(self._projector, self._projector.corpus.documents[key])
         return found
 
     def projected(self) -> dict[str, Any]:
@@ -144,12 +147,6 @@ class PublicSite:
                     used.update(use.path for use in doc.body.public_assets)
         return tuple(sorted(used))
 
-    def warnings(self) -> list[ContentError]:
-        """Links this site shows as plain text because their target is not on it."""
-        projector = self._projector
-        return [problem for keys in self._keys.values() for key in keys
-                for problem in hidden_link_warnings(projector, projector.corpus.documents[key])]
-
 
 class InternalSite(PublicSite):
     @functools.cached_property
@@ -158,7 +155,7 @@ class InternalSite(PublicSite):
 
     @functools.cached_property
     def research(self) -> v.ResearchGoal:
-        goal = self._projector.config.settings.research
+        goal = self._projector.settings.research
         return v.ResearchGoal(interviews_per_quarter=goal.interviews_per_quarter if goal else None,
                               today=self._projector.today)
 
@@ -175,9 +172,15 @@ def project_site(
     """The site for ``audience``, and the warnings it causes (links shown as plain text)."""
     # Each item's card appears on many pages (personas, objectives, releases, feedback): make it once.
     cards = IdentityMemo(functools.partial(item_card, internal=audience is Audience.INTERNAL))
-    projector = Projector(corpus, config, audience, today_for(corpus, source_date), cards)
+    projector = make_projector(corpus, config.settings, audience, today_for(corpus, source_date), cards)
     site = make_site(projector)
-    return site, site.warnings()
+    warnings = [] if audience is Audience.INTERNAL else public_link_warnings(corpus)
+    return site, warnings
+
+
+def public_link_warnings(corpus: Corpus) -> list[ContentError]:
+    """Links of public documents that the public site shows as plain text (their target is internal)."""
+    return [problem for doc in corpus.documents.values() for problem in hidden_link_warnings(corpus, doc)]
 
 
 def project_all(site: PublicSite, kinds: Iterable[str] = tuple(KINDS)) -> None:

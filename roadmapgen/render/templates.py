@@ -1,8 +1,12 @@
-"""The Jinja environment: theme lookup, autoescaping, strict undefined, pure filters.
+"""The Jinja environment: theme lookup, the sandbox, autoescaping, strict undefined, pure filters.
 
 Lookup order: the project's ``themes/<name>/templates`` over the built-in theme; a
 project template can extend the built-in one as ``"!default/item.html"``. The
 environment holds no site data: each render passes ``site``, ``nav`` and ``page``.
+
+Templates run in Jinja's immutable sandbox: private and dunder attributes
+(``site._projector``, ``__class__``, ``__globals__``) and anything that changes data are
+out of reach, and asking for them is a template error at the template's file and line.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 import roadmapgen
@@ -63,7 +68,7 @@ def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
         jinja2.FileSystemLoader([str(theme / "templates") for theme in themes]),
         jinja2.PrefixLoader({"!default": jinja2.FileSystemLoader(str(builtin_theme() / "templates"))}),
     ])
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roadmapgen.audience.project import Audience, Projector, hidden_link_warnings, item_card
+from roadmapgen.audience.project import Audience, Projector, hidden_link_warnings, item_card, make_projector
 from roadmapgen.audience.site import PublicSite, display_order, entry_of, make_site, today_for
 from roadmapgen.config import CONFIG_FILE, SiteConfig, load_config
 from roadmapgen.errors import ContentError, Report
@@ -159,12 +159,15 @@ class LiveSite:
         corpus, problems = link(self._documents.values(), files.assets, dict(self._history),
                                 existing=[source.key for source in files.documents])
         self._report(report, problems)
-        projector = Projector(corpus, config, self.audience, today_for(corpus, self.source_date), self._cards)
+        projector = self._projector(corpus, config, today_for(corpus, self.source_date))
         warnings = {key: found for key, doc in corpus.documents.items()
-                    if projector.shows(doc) and (found := hidden_link_warnings(projector, doc))}
+                    if not projector.internal and (found := hidden_link_warnings(corpus, doc))}
         for found in warnings.values():
             report.extend(found)
         return _State(config, files, corpus, projector, self._site(projector, {}), warnings), None
+
+    def _projector(self, corpus: Corpus, config: SiteConfig, today: dt.date) -> Projector:
+        return make_projector(corpus, config.settings, self.audience, today, self._cards)
 
     def _site(self, projector: Projector, views: dict[str, Any]) -> PublicSite:
         return make_site(projector, views, self._order, self._entries)
@@ -196,7 +199,7 @@ class LiveSite:
         if report.failed:
             return None, set()
         today = today_for(corpus, self.source_date)
-        projector = Projector(corpus, old.config, self.audience, today, self._cards)
+        projector = self._projector(corpus, old.config, today)
         affected = set(corpus.documents) | set(old.corpus.documents) if today != old.projector.today else set(changed_keys)
         for key in changed_keys:
             affected |= corpus.neighbours(key) | old.corpus.neighbours(key)
@@ -209,12 +212,13 @@ class LiveSite:
         for key in affected:
             before = views.pop(key, None)
             warnings.pop(key, None)
-            doc = corpus.documents.get(key)
+            full = corpus.documents.get(key)
+            if full is not None and not projector.internal and (found := hidden_link_warnings(corpus, full)):
+                warnings[key] = found
+            doc = projector.corpus.documents.get(key)
             if doc is None or not projector.shows(doc):
                 changed_views.add(key)
                 continue
-            if found := hidden_link_warnings(projector, doc):
-                warnings[key] = found
             if before is None:
                 changed_views.add(key)
                 continue

@@ -1,0 +1,99 @@
+"""The public corpus: public documents only, each cut down to its public fields, body and links.
+
+The public site is made from this corpus alone, so no object a public template can reach
+— the site, a view, a document behind it — holds anything internal: not a field, not the
+internal body, not the slug of an internal document named in a public one. The lists
+below are the allow-list: a field added to a model is internal until it is named here,
+and a kind without an entry (feedback) never reaches the public corpus at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from roadmapgen.config import ConfigFile
+from roadmapgen.markdown.body import Body, BodyLink
+from roadmapgen.model.document import Document
+from roadmapgen.model.documents import Metric, Objective, Persona, Release, RoadmapItem, Vision
+from roadmapgen.model.fields import FrontMatter
+from roadmapgen.model.graph import Corpus
+from roadmapgen.load.layout import document_key
+
+PUBLIC_FIELDS: Mapping[type[FrontMatter], frozenset[str]] = {
+    Vision: frozenset({"title", "statement", "visibility"}),
+    Objective: frozenset({"title", "summary", "visibility"}),
+    Persona: frozenset({"name", "role", "avatar", "segment", "quote", "goals", "pain_points", "motivations",
+                        "visibility"}),
+    RoadmapItem: frozenset({"title", "status", "horizon", "summary", "target", "objective", "personas", "tags",
+                            "visibility"}),
+    Release: frozenset({"version", "date", "title", "summary", "ships", "visibility"}),
+    Metric: frozenset({"name", "kind", "unit", "points", "visibility"}),
+}
+"""Content format §3: the fields marked 'pub', per document type."""
+
+PUBLIC_REFERENCES: Mapping[str, str] = {"objective": "objectives", "personas": "personas", "ships": "roadmap"}
+"""Public fields that name other documents -> the folder of what they name; only public targets stay."""
+
+PUBLIC_SETTINGS = frozenset({"product", "tagline", "base_url", "language"})
+"""What the public site may know of roadmapgen.yaml."""
+
+HIDDEN = BodyLink(target="", fragment="", title="", line=0, column=0, internal=False)
+"""Stands in the public corpus for a body link whose target is not public: its text stays, nothing else."""
+
+M = TypeVar("M", bound=FrontMatter)
+
+
+def is_published(doc: Document) -> bool:
+    """Whether the public site shows ``doc``: it says ``visibility: public`` and its kind can be public."""
+    return type(doc.fields) in PUBLIC_FIELDS and doc.is_public
+
+
+def public_corpus(corpus: Corpus) -> Corpus:
+    """The documents the public site shows, with public fields, the public body and public references only."""
+    shown = {key for key, doc in corpus.documents.items() if is_published(doc)}
+    documents = {key: public_document(corpus.documents[key], shown) for key in shown}
+    referrers = {}
+    for key in shown:
+        refs = tuple(ref for ref in corpus.referrers.get(key, ()) if ref.field in PUBLIC_REFERENCES and ref.source in shown)
+        if refs:
+            referrers[key] = refs
+    return Corpus(documents=documents, assets={}, links={}, referrers=referrers, missing_from={}, last_changed={})
+
+
+def public_settings(settings: ConfigFile) -> ConfigFile:
+    return _allowed(settings, PUBLIC_SETTINGS)
+
+
+def public_document(doc: Document, shown: set[str]) -> Document:
+    fields = _allowed(doc.fields, PUBLIC_FIELDS[type(doc.fields)], _public_references(doc.fields, shown))
+    return Document(
+        source=replace(doc.source, absolute=Path(doc.source.path)), fields=fields, places={},
+        body=_public_body(doc.body, shown) if doc.body is not None else None, digest="", meta_digest="",
+    )
+
+
+def _public_references(fields: FrontMatter, shown: set[str]) -> dict[str, Any]:
+    """Each public reference field with only the slugs of documents the public site shows."""
+    kept: dict[str, Any] = {}
+    for name, folder in PUBLIC_REFERENCES.items():
+        value = getattr(fields, name, None)
+        if isinstance(value, str):
+            kept[name] = value if f"{folder}/{value}" in shown else None
+        elif isinstance(value, tuple):
+            kept[name] = tuple(slug for slug in value if f"{folder}/{slug}" in shown)
+    return kept
+
+
+def _public_body(body: Body, shown: set[str]) -> Body:
+    links = tuple(link if document_key(link.target) in shown else HIDDEN for link in body.public_links)
+    return Body(body.public_html, body.public_html, links, body.public_assets, links, body.public_assets)
+
+
+def _allowed(model: M, names: frozenset[str], overrides: Mapping[str, Any] | None = None) -> M:
+    """A copy of ``model`` holding only ``names`` (the rest at their defaults), built from nothing."""
+    values = {name: getattr(model, name) for name in names}
+    values.update(overrides or {})
+    return type(model).model_construct(**values)
