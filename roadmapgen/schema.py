@@ -1,35 +1,26 @@
 """``roadmapgen schema``: JSON Schema of each front-matter type, generated from the models.
 
 Descriptions come from the models' attribute docstrings; each property also says
-whether the public site shows it, read from the audience allow-list (the view types).
+whether the public site shows it, read from the audience allow-list
+(:data:`roadmapgen.audience.public.PUBLIC_FIELDS`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from roadmapgen.audience import views
+from roadmapgen.audience.public import PUBLIC_FIELDS
 from roadmapgen.config import ConfigFile
 from roadmapgen.model.document import MODELS
 from roadmapgen.model.fields import FrontMatter
 
 SCHEMA_TYPES = ("config", "vision", "objective", "persona", "item", "release", "feedback", "metric")
-_PUBLIC_VIEWS: dict[str, type] = {
-    "vision": views.VisionView, "objective": views.ObjectiveView, "persona": views.PersonaView,
-    "item": views.ItemView, "release": views.ReleaseView, "metric": views.MetricView,
-}
-# Front-matter keys the public views show under another name.
-_SHOWN_AS = {"ships": "ships", "avatar": "avatar", "personas": "personas", "objective": "objective"}
 
 
 def public_keys(type_name: str) -> frozenset[str]:
-    """Front-matter keys of ``type_name`` that the public site may show."""
-    view = _PUBLIC_VIEWS.get(type_name)
-    if view is None:
-        return frozenset()
-    shown = {field.name for field in dataclasses.fields(view)}
-    return frozenset(key for key in MODELS[type_name].model_fields if _SHOWN_AS.get(key, key) in shown)
+    """Front-matter keys of ``type_name`` that the public site may show (the public corpus's allow-list)."""
+    model = MODELS.get(type_name)
+    return PUBLIC_FIELDS.get(model, frozenset()) - {"visibility"} if model else frozenset()
 
 
 def schema_for(type_name: str | None) -> dict[str, Any]:

@@ -112,7 +112,8 @@ class LiveSite:
         """Bring the site up to date with ``changed`` files (None: everything)."""
         started = time.perf_counter()
         self._pending.update(changed or ())
-        full = changed is None or self._state is None or self._touches_config_or_theme(self._pending)
+        full = (changed is None or self._state is None or self._touches_config_or_theme(self._pending)
+                or self._touches_folders(self._pending))
         report = Report()
         try:
             state, changed_keys = (self._load_all(report) if full else self._load_changes(report))
@@ -131,6 +132,13 @@ class LiveSite:
         themes = self.project_dir / "themes"
         return any(path.name == CONFIG_FILE and path.parent == self.project_dir or path.is_relative_to(themes)
                    for path in paths)
+
+    def _touches_folders(self, paths: Collection[Path]) -> bool:
+        """A folder appeared or went (content/ restored, a kind's folder moved): events for
+        the files in it may never come, so everything is looked at again."""
+        assert self._state is not None
+        content_dir = self._state.config.content_dir
+        return any(path == content_dir or path.is_dir() for path in paths)
 
     def _read(self, source: SourceFile) -> None:
         result = read_document(source, self.parser)

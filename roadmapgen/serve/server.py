@@ -1,8 +1,11 @@
 """HTTP for the preview: answers from the latest complete snapshot, never a half-built one.
 
-The preview serves the confidential internal site, so: it answers only requests whose
-Host is the address it is bound to (DNS rebinding), sends no CORS headers, and maps
-request paths to the generated files by lookup, never by joining them onto the disk.
+The preview serves the confidential internal site, so: it answers only requests with
+exactly one Host header naming the address it is bound to (DNS rebinding), sends no CORS
+headers, and maps request paths to the generated files by lookup, never by joining them
+onto the disk. A connection gets :data:`HEADER_SECONDS` to send each request's line and
+headers (an idle one is closed after as long); at most :data:`MAX_CONNECTIONS` are
+served at once (each holds a thread), and a client that goes away is simply forgotten.
 """
 
 from __future__ import annotations
@@ -11,13 +14,17 @@ import html
 import ipaddress
 import mimetypes
 import posixpath
+import socket
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from roadmapgen.errors import ContentError
@@ -29,6 +36,11 @@ RELOAD_SCRIPT = (
     's.addEventListener("reload",()=>location.reload());})();</script>'
 )
 KEEPALIVE_SECONDS = 15.0
+HEADER_SECONDS = 10.0
+"""From when a connection waits for a request to its last request header: idle connections close too."""
+WRITE_SECONDS = 30.0
+"""How long writing to a client that does not read may block."""
+MAX_CONNECTIONS = 64
 
 
 @dataclass
@@ -84,8 +96,33 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], preview: Preview) -> None:
         self.preview = preview
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.reaper = Reaper()
         super().__init__(address, PreviewHandler)
         self.allowed_hosts = _allowed_hosts(address[0], self.server_address[1])
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread per connection, up to MAX_CONNECTIONS; past that, the connection is closed at once."""
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def server_close(self) -> None:
+        self.reaper.stop()
+        super().server_close()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up or stall are normal; anything else is one line, never a traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, OSError):
+            print(f"roadmapgen serve: a request failed: {type(error).__name__}: {error}", file=sys.stderr)
 
     @property
     def url(self) -> str:
@@ -100,9 +137,10 @@ def _allowed_hosts(host: str, port: int) -> frozenset[str]:
     return frozenset({f"{name}:{port}" for name in names} | (names if port == 80 else set()))
 
 
-def _host_allowed(server: PreviewServer, header: str | None) -> bool:
-    if header is None:
+def _host_allowed(server: PreviewServer, headers: list[str]) -> bool:
+    if len(headers) != 1:
         return False
+    header = headers[0]
     if header.lower() in server.allowed_hosts:
         return True
     if server.server_address[0] in ("0.0.0.0", "::"):  # explicitly opened to the network: IP addresses only
@@ -134,8 +172,27 @@ class PreviewHandler(BaseHTTPRequestHandler):
     server_version = "roadmapgen"
     protocol_version = "HTTP/1.1"
 
+    timeout = WRITE_SECONDS
+    """Socket timeout, so a write to a client that stopped reading cannot block for ever."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass  # the terminal shows rebuilds, not requests
+
+    def handle_one_request(self) -> None:
+        """One request, whose line and headers must all arrive within HEADER_SECONDS."""
+        reaper = self.server.reaper
+        reaper.arm(self.connection, HEADER_SECONDS)
+        try:
+            super().handle_one_request()
+        except OSError:  # a client that went away or stalled: nothing to answer
+            self.close_connection = True
+        finally:
+            reaper.disarm(self.connection)
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        self.server.reaper.disarm(self.connection)  # the headers are in; answering takes its own time
+        return parsed
 
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
@@ -147,7 +204,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._send(status, "text/plain; charset=utf-8", text.encode(), True)
 
     def _answer(self, send_body: bool) -> None:
-        if not _host_allowed(self.server, self.headers.get("Host")):
+        if not _host_allowed(self.server, self.headers.get_all("Host") or []):
             self._refuse(HTTPStatus.FORBIDDEN, "roadmapgen serve answers only requests for its own address\n")
             return
         if urlsplit(self.path).path == EVENTS:
@@ -169,14 +226,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _serve(self, snapshot: Snapshot, path: str | None, problems: tuple[ContentError, ...], send_body: bool) -> None:
         status = HTTPStatus.OK
         try:
-            body = _lookup(snapshot, path)
+            body, generated = _lookup(snapshot, path)
             if body is None:
-                status, path, body = HTTPStatus.NOT_FOUND, "404.html", snapshot.page("404.html") or b"Not found\n"
+                status, path, generated = HTTPStatus.NOT_FOUND, "404.html", True
+                body = snapshot.page("404.html") or b"Not found\n"
         except ContentError as error:
             self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", _error_page((error,)), send_body)
             return
         content_type = _content_type(path or "")
-        if content_type.startswith("text/html"):
+        if generated and content_type.startswith("text/html"):
             body = _inject(body, problems)
         self._send(status, content_type, body, send_body)
 
@@ -223,16 +281,54 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-def _lookup(snapshot: Snapshot, path: str | None) -> bytes | None:
+def _lookup(snapshot: Snapshot, path: str | None) -> tuple[bytes | None, bool]:
+    """The file's bytes, and whether roadmapgen generated it (assets are served as they are)."""
     if path is None:
-        return None
+        return None, False
     page = snapshot.page(path)
     if page is not None:
-        return page
+        return page, True
     source = snapshot.files.get(path)
-    return source.read_bytes() if source is not None and source.is_file() else None
+    return (source.read_bytes() if source is not None and source.is_file() else None), False
 
 
+class Reaper:
+    """Closes connections whose request has not arrived in time, from one thread for all.
+
+    A socket timeout bounds each read, not a request: a client trickling one byte at a
+    time would hold its thread for ever. A deadline per request, enforced from outside
+    by shutting the socket down, bounds the whole request line and headers."""
+
+    def __init__(self, tick: float = 0.25) -> None:
+        self._deadlines: dict[socket.socket, float] = {}
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._tick = tick
+        threading.Thread(target=self._run, daemon=True, name="roadmapgen-reaper").start()
+
+    def arm(self, connection: socket.socket, seconds: float) -> None:
+        with self._lock:
+            self._deadlines[connection] = time.monotonic() + seconds
+
+    def disarm(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._deadlines.pop(connection, None)
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._tick):
+            now = time.monotonic()
+            with self._lock:
+                late = [connection for connection, deadline in self._deadlines.items() if deadline <= now]
+                for connection in late:
+                    del self._deadlines[connection]
+            for connection in late:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 def _content_type(path: str) -> str:
     guessed = mimetypes.guess_type(path)[0] or "application/octet-stream"
     return f"{guessed}; charset=utf-8" if guessed.startswith("text/") or guessed.endswith(("json", "xml")) else guessed

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
 from roadmapgen.config import CONFIG_FILE
@@ -77,6 +77,7 @@ class Watcher:
         self.polling = poll
         self._observer: BaseObserver | None = None
         self._themes_watched = False
+        self._content_watch: ObservedWatch | None = None
 
     def relevant(self, path: Path) -> bool:
         if is_ignored(path.name):
@@ -85,6 +86,8 @@ class Watcher:
             return True
         if path == self.themes_dir and not self._themes_watched:
             self._watch(self.themes_dir, recursive=True)
+        if path == self.content_dir:
+            self._rearm_content()
         return path.is_relative_to(self.content_dir) or path.is_relative_to(self.themes_dir)
 
     def start(self) -> str:
@@ -103,17 +106,29 @@ class Watcher:
         self._observer = observer
         self._themes_watched = False
         self._watch(self.project_dir, recursive=False)
-        self._watch(self.content_dir, recursive=True)
+        self._content_watch = self._watch(self.content_dir, recursive=True)
         if self.themes_dir.is_dir():
             self._watch(self.themes_dir, recursive=True)
         observer.start()
 
-    def _watch(self, folder: Path, *, recursive: bool) -> None:
-        assert self._observer is not None
-        if folder.is_dir():
-            self._observer.schedule(_Forward(self.queue, self.relevant), str(folder), recursive=recursive)
-            if folder == self.themes_dir:
-                self._themes_watched = True
+    def _watch(self, folder: Path, *, recursive: bool) -> ObservedWatch | None:
+        if self._observer is None or not folder.is_dir():
+            return None
+        watch = self._observer.schedule(_Forward(self.queue, self.relevant), str(folder), recursive=recursive)
+        if folder == self.themes_dir:
+            self._themes_watched = True
+        return watch
+
+    def _rearm_content(self) -> None:
+        """The content folder was deleted, replaced or restored: its old watch sees nothing any more."""
+        if self._observer is None:
+            return
+        if self._content_watch is not None:
+            try:
+                self._observer.unschedule(self._content_watch)
+            except (KeyError, OSError):
+                pass
+        self._content_watch = self._watch(self.content_dir, recursive=True)
 
     def stop(self) -> None:
         if self._observer is not None:
