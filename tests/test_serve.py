@@ -7,7 +7,9 @@ import errno
 import http.client
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -240,3 +242,93 @@ def test_ctrl_c_stops_cleanly(small_project: Path) -> None:
     output, _ = process.communicate(timeout=10)
     assert process.returncode == 0
     assert "Stopped." in output and "Traceback" not in output
+
+
+# -- issue 10: connections, Host headers, assets, a content folder that comes back ----------------
+
+def test_stalled_and_idle_connections_are_closed_and_the_server_still_answers(small_project: Path, monkeypatch,
+                                                                              capfd) -> None:
+    from roadmapgen.serve import server as server_module
+
+    monkeypatch.setattr(server_module, "HEADER_SECONDS", 0.5)
+    session = start(small_project)
+    assert session.server is not None
+    port = session.server.server_address[1]
+    stalled = []
+    for index in range(server_module.MAX_CONNECTIONS + 20):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        if index % 2:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1")  # headers never finished
+        stalled.append(sock)
+    try:
+        deadline = time.monotonic() + 5
+        for sock in stalled:
+            sock.settimeout(max(0.1, deadline - time.monotonic()))
+            assert sock.recv(1024) == b""  # closed by the server, within the deadline
+        status, _, body = Client(port).get("/roadmap/alpha/")
+        assert status == 200 and "Alpha body." in body
+    finally:
+        for sock in stalled:
+            sock.close()
+        session.close()
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.err + printed.out
+
+
+def test_a_trickled_request_cannot_hold_a_thread(small_project: Path, monkeypatch) -> None:
+    from roadmapgen.serve import server as server_module
+
+    monkeypatch.setattr(server_module, "HEADER_SECONDS", 0.5)
+    session = start(small_project)
+    assert session.server is not None
+    sock = socket.create_connection(("127.0.0.1", session.server.server_address[1]), timeout=5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(OSError):
+            for byte in b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 100:
+                sock.sendall(bytes([byte]))
+                time.sleep(0.05)
+                if time.monotonic() - started > 4:
+                    break
+        assert time.monotonic() - started < 4
+    finally:
+        sock.close()
+        session.close()
+
+
+def test_two_host_headers_are_refused(served) -> None:
+    client, _ = served
+    connection = http.client.HTTPConnection("127.0.0.1", client.port, timeout=10)
+    connection.putrequest("GET", "/", skip_host=True)
+    connection.putheader("Host", f"127.0.0.1:{client.port}")
+    connection.putheader("Host", "evil.example")
+    connection.endheaders()
+    assert connection.getresponse().status == 403
+
+
+def test_assets_are_served_as_their_bytes(small_project: Path) -> None:
+    data = b"<html>\xff\xfe not utf-8 </body>"
+    (small_project / "content/assets/page.html").write_bytes(data)
+    session = start(small_project)
+    assert session.server is not None
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", session.server.server_address[1], timeout=10)
+        connection.request("GET", "/assets/page.html", headers={"Host": f"127.0.0.1:{session.server.server_address[1]}"})
+        response = connection.getresponse()
+        assert response.status == 200 and response.read() == data
+    finally:
+        session.close()
+
+
+def test_edits_are_seen_after_the_content_folder_is_deleted_and_restored(served, tmp_path: Path) -> None:
+    client, project = served
+    saved = tmp_path / "saved-content"
+    shutil.copytree(project / "content", saved)
+    shutil.rmtree(project / "content")
+    client.wait_for("/roadmap/alpha/", lambda status, body: status != 200, timeout=5)
+    shutil.copytree(saved, project / "content")
+    assert client.wait_for("/roadmap/alpha/", lambda status, body: "Alpha body." in body, timeout=5)[0] == 200
+    time.sleep(0.2)
+    edit(project, ALPHA, "Alpha body.", "Alpha restored and edited.")
+    status, body = client.wait_for("/roadmap/alpha/", lambda status, body: "restored and edited" in body, timeout=5)
+    assert "restored and edited" in body

@@ -90,8 +90,9 @@ def _close(state: StateBlock, start_line: int, end_line: int, silent: bool) -> b
     indent = state.sCount[start_line]
     if not frame.indent <= indent < frame.indent + 4:
         return False
-    # At the block's own level; or, as a terminator, a line outdented out of the list or quote it is in.
-    if state.level != frame.level and not (silent and indent < state.blkIndent):
+    # As a terminator (silent), any such line ends what is open in the block: a paragraph, a table, a
+    # list item it is outdented from. Taking the line as the block's end needs the block's own level.
+    if not silent and state.level != frame.level:
         return False
     match = _CLOSER.fullmatch(_line_text(state, start_line))
     if match is None or len(match.group(1)) < frame.markers:
