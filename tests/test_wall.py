@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 from roadmapgen.audience.project import Audience
 from roadmapgen.audience.site import project_all, project_site
-from roadmapgen.build import BuildOptions, build
 from roadmapgen.errors import Report
 from roadmapgen.load.frontmatter import CONTROL
 from roadmapgen.markdown.parser import BodyParser

@@ -17,6 +17,7 @@ from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
 from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
 
+
 def project_document(p: Projector, doc: Document) -> Any:
     """The view of ``doc`` for ``p``'s audience: the one way any view is made.
 

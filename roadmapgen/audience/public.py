@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from roadmapgen.config import ConfigFile
+from roadmapgen.load.layout import document_key
 from roadmapgen.markdown.body import Body, BodyLink
 from roadmapgen.model.document import Document
 from roadmapgen.model.documents import Metric, Objective, Persona, Release, RoadmapItem, Vision
 from roadmapgen.model.fields import FrontMatter
 from roadmapgen.model.graph import Corpus
-from roadmapgen.load.layout import document_key
 
 PUBLIC_FIELDS: Mapping[type[FrontMatter], frozenset[str]] = {
     Vision: frozenset({"title", "statement", "visibility"}),
@@ -46,7 +46,7 @@ HIDDEN = BodyLink(target="", fragment="", title="", line=0, column=0, internal=F
 M = TypeVar("M", bound=FrontMatter)
 
 
-def is_published(doc: Document) -> bool:
+def is_published(doc: Document[FrontMatter]) -> bool:
     """Whether the public site shows ``doc``: it says ``visibility: public`` and its kind can be public."""
     return type(doc.fields) in PUBLIC_FIELDS and doc.is_public
 
@@ -67,7 +67,7 @@ def public_settings(settings: ConfigFile) -> ConfigFile:
     return _allowed(settings, PUBLIC_SETTINGS)
 
 
-def public_document(doc: Document, shown: set[str]) -> Document:
+def public_document(doc: Document[FrontMatter], shown: set[str]) -> Document[FrontMatter]:
     fields = _allowed(doc.fields, PUBLIC_FIELDS[type(doc.fields)], _public_references(doc.fields, shown))
     return Document(
         source=replace(doc.source, absolute=Path(doc.source.path)), fields=fields, places={},

@@ -18,9 +18,9 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
-from markupsafe import Markup
 
 from roadmapgen.errors import ContentError
 from roadmapgen.markdown.body import STATE_KEY, Body, ParseState

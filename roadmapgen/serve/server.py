@@ -10,6 +10,7 @@ served at once (each holds a thread), and a client that goes away is simply forg
 
 from __future__ import annotations
 
+import contextlib
 import html
 import ipaddress
 import mimetypes
@@ -289,7 +290,8 @@ def _lookup(snapshot: Snapshot, path: str | None) -> tuple[bytes | None, bool]:
     if page is not None:
         return page, True
     source = snapshot.files.get(path)
-    return (source.read_bytes() if source is not None and source.is_file() else None), False
+    found = source.read_bytes() if source is not None and source.is_file() else None
+    return found, False
 
 
 class Reaper:
@@ -325,10 +327,8 @@ class Reaper:
                 for connection in late:
                     del self._deadlines[connection]
             for connection in late:
-                try:
+                with contextlib.suppress(OSError):  # already closed by its client
                     connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 def _content_type(path: str) -> str:
     guessed = mimetypes.guess_type(path)[0] or "application/octet-stream"
     return f"{guessed}; charset=utf-8" if guessed.startswith("text/") or guessed.endswith(("json", "xml")) else guessed

@@ -8,6 +8,7 @@ save, a formatter run or a `git checkout` each trigger one rebuild.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import threading
 import time
@@ -124,10 +125,8 @@ class Watcher:
         if self._observer is None:
             return
         if self._content_watch is not None:
-            try:
+            with contextlib.suppress(KeyError, OSError):  # the folder, and so its watch, is gone
                 self._observer.unschedule(self._content_watch)
-            except (KeyError, OSError):
-                pass
         self._content_watch = self._watch(self.content_dir, recursive=True)
 
     def stop(self) -> None:
