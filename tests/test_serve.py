@@ -312,8 +312,9 @@ def test_assets_are_served_as_their_bytes(small_project: Path) -> None:
     session = start(small_project)
     assert session.server is not None
     try:
-        connection = http.client.HTTPConnection("127.0.0.1", session.server.server_address[1], timeout=10)
-        connection.request("GET", "/assets/page.html", headers={"Host": f"127.0.0.1:{session.server.server_address[1]}"})
+        port = session.server.server_address[1]
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/assets/page.html", headers={"Host": f"127.0.0.1:{port}"})
         response = connection.getresponse()
         assert response.status == 200 and response.read() == data
     finally:

@@ -35,6 +35,7 @@ def said(result) -> str:
     """Everything a command printed: check reports on standard output, build on standard error."""
     return result.out + result.err
 
+
 # -- 1. Nothing inside an internal block shapes the public HTML -------------------------------
 
 WORDS = st.sampled_from(["alpha", "beta", "gamma", "delta", "note", "plan"])
@@ -46,8 +47,13 @@ def _words(n: int = 3) -> st.SearchStrategy[str]:
 
 def _public_inline() -> st.SearchStrategy[str]:
     """Public text that would pick up whatever a definition inside an internal block defines."""
-    return st.one_of(_words(), st.just("see [the doc][ref] here"), st.just("a note[^n] here"),
-                     st.just("[ref] alone"), st.just("see [x][Ref]"))
+    return st.one_of(
+        _words(),
+        st.just("see [the doc][ref] here"),
+        st.just("a note[^n] here"),
+        st.just("[ref] alone"),
+        st.just("see [x][Ref]"),
+    )
 
 
 def _blocks(inline: st.SearchStrategy[str], marked: bool) -> st.SearchStrategy[str]:
@@ -56,8 +62,15 @@ def _blocks(inline: st.SearchStrategy[str], marked: bool) -> st.SearchStrategy[s
     leaves = st.one_of(
         inline,
         inline.map(lambda text: f"## {text}"),
-        st.sampled_from(["```", "~~~"]).flatmap(lambda fence: st.sampled_from(
-            [f"{fence}\n:::\n{mark}\n{fence}", f"{fence}\n::: internal\n{mark}\n:::\n{fence}", f"{fence}\n{mark}\n{fence}"])),
+        st.sampled_from(["```", "~~~"]).flatmap(
+            lambda fence: st.sampled_from(
+                [
+                    f"{fence}\n:::\n{mark}\n{fence}",
+                    f"{fence}\n::: internal\n{mark}\n:::\n{fence}",
+                    f"{fence}\n{mark}\n{fence}",
+                ]
+            )
+        ),
         st.just(f"    indented {mark}\n    :::"),
         st.just(f'[ref]: https://{mark}.example/ "{mark} title"'),
         st.just(f"[Ref]:\n  https://{mark}.example/cont\n  '{mark}'"),
@@ -93,10 +106,12 @@ def _public_of(text: str) -> str:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(public=st.lists(_public_inline(), min_size=1, max_size=3),
-       marked=_blocks(_public_inline(), marked=True),
-       other=_blocks(_public_inline(), marked=False),
-       where=st.sampled_from(["top", "list", "quote"]))
+@given(
+    public=st.lists(_public_inline(), min_size=1, max_size=3),
+    marked=_blocks(_public_inline(), marked=True),
+    other=_blocks(_public_inline(), marked=False),
+    where=st.sampled_from(["top", "list", "quote"]),
+)
 def test_internal_blocks_never_shape_the_public_html(public: list[str], marked: str, other: str, where: str) -> None:
     """Changing only what is inside an internal block changes no byte of the public HTML, links or assets."""
     with_markers = _public_of(_with_internal(public, marked, where))
@@ -105,16 +120,19 @@ def test_internal_blocks_never_shape_the_public_html(public: list[str], marked: 
     assert with_markers == _public_of(_with_internal(public, "", where))
 
 
-@pytest.mark.parametrize("body", [
-    "::: internal\n```\n:::\n```\nMARK after the fence\n:::\n\nPublic.",
-    "::: internal\n~~~\n::: \n~~~\nMARK\n:::\nPublic.",
-    "::: internal\n    :::\nMARK indented\n:::\nPublic.",
-    "[x][r] public\n\n::: internal\n- [r]: https://MARK.example \"MARK\"\n:::",
-    "[x][r] public\n\n::: internal\n> [r]:\n> https://MARK.example\n:::",
-    "[x][r] public\n\n::: internal\n[r]:\nhttps://MARK.example\n'MARK'\n:::",
-    "Note[^1].\n\n::: internal\n[^1]: MARK\n:::",
-    "# Setup\n\n::: internal\n# Setup\nMARK\n:::\n\n[to setup](#setup)",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "::: internal\n```\n:::\n```\nMARK after the fence\n:::\n\nPublic.",
+        "::: internal\n~~~\n::: \n~~~\nMARK\n:::\nPublic.",
+        "::: internal\n    :::\nMARK indented\n:::\nPublic.",
+        '[x][r] public\n\n::: internal\n- [r]: https://MARK.example "MARK"\n:::',
+        "[x][r] public\n\n::: internal\n> [r]:\n> https://MARK.example\n:::",
+        "[x][r] public\n\n::: internal\n[r]:\nhttps://MARK.example\n'MARK'\n:::",
+        "Note[^1].\n\n::: internal\n[^1]: MARK\n:::",
+        "# Setup\n\n::: internal\n# Setup\nMARK\n:::\n\n[to setup](#setup)",
+    ],
+)
 def test_known_escapes_from_internal_blocks_are_closed(body: str) -> None:
     public = _public_of(body)
     assert "MARK" not in public
@@ -128,14 +146,16 @@ def test_heading_ids_do_not_depend_on_internal_headings() -> None:
 
 # -- 2. Control characters never reach the renderer --------------------------------------------
 
+
 @pytest.mark.parametrize("char", [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"] + ["\x7f", "\x85", "\x9f"])
 def test_control_characters_are_located_errors(small_project: Path, run_cli, char: str) -> None:
     text = (small_project / ALPHA).read_text()
     (small_project / ALPHA).write_text(text.replace("Alpha body.", f"Alpha {char}L0{char}body."))
     result = run_cli("check", small_project)
     assert result.code == 1
-    assert re.search(rf"content/roadmap/alpha\.md:\d+:7: error: control character U\+{ord(char):04X} is not allowed",
-                     said(result)), said(result)
+    assert re.search(
+        rf"content/roadmap/alpha\.md:\d+:7: error: control character U\+{ord(char):04X} is not allowed", said(result)
+    ), said(result)
     assert "Traceback" not in said(result)
 
 
@@ -150,32 +170,60 @@ def test_forged_markers_in_yaml_are_located_errors(small_project: Path, run_cli,
 
 def test_the_control_class_covers_the_renderers_markers() -> None:
     from roadmapgen.markdown.placeholders import LINK_CLOSE, ROOT, link_open
+
     assert all(CONTROL.search(marker) for marker in (ROOT, LINK_CLOSE, link_open(0)))
 
 
 # -- 3. Files under content/ that are not plain files ------------------------------------------
 
+
 def _secret_item(project: Path) -> None:
-    write_files(project, {"content/roadmap/secret.md": "---\ntitle: Secret MARK\nstatus: planned\nhorizon: now\n---\nMARK\n"})
+    write_files(
+        project, {"content/roadmap/secret.md": "---\ntitle: Secret MARK\nstatus: planned\nhorizon: now\n---\nMARK\n"}
+    )
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
-@pytest.mark.parametrize(("name", "make", "message"), [
-    ("assets/doc.svg", lambda p: (p / "content/assets/doc.svg").symlink_to("../roadmap/secret.md"),
-     "symbolic link points outside content/assets/"),
-    ("assets/abs.svg", lambda p: (p / "content/assets/abs.svg").symlink_to(p / "roadmapgen.yaml"),
-     "symbolic link points outside content/assets/"),
-    ("assets/loop.svg", lambda p: ((p / "content/assets/loop.svg").symlink_to("loop2.svg"),
-                                   (p / "content/assets/loop2.svg").symlink_to("loop.svg")), "symbolic link loop"),
-    ("assets/up", lambda p: (p / "content/assets/up").symlink_to(".."), "symbolic link points outside content/assets/"),
-    ("assets/self", lambda p: (p / "content/assets/self").symlink_to("."), "symbolic link loop"),
-    ("assets/pipe.svg", lambda p: os.mkfifo(p / "content/assets/pipe.svg"), "not a file or folder (a named pipe)"),
-    ("roadmap/pipe.md", lambda p: os.mkfifo(p / "content/roadmap/pipe.md"), "not a file or folder (a named pipe)"),
-    ("roadmap/sock.md", lambda p: _socket(p / "content/roadmap/sock.md"), "not a file or folder (a socket)"),
-    ("roadmap/null.md", lambda p: (p / "content/roadmap/null.md").symlink_to("/dev/null"),
-     "symbolic link points outside the project"),
-])
-def test_odd_files_are_located_errors(small_project: Path, run_cli, command: str, name: str, make, message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        (
+            "assets/doc.svg",
+            lambda p: (p / "content/assets/doc.svg").symlink_to("../roadmap/secret.md"),
+            "symbolic link points outside content/assets/",
+        ),
+        (
+            "assets/abs.svg",
+            lambda p: (p / "content/assets/abs.svg").symlink_to(p / "roadmapgen.yaml"),
+            "symbolic link points outside content/assets/",
+        ),
+        (
+            "assets/loop.svg",
+            lambda p: (
+                (p / "content/assets/loop.svg").symlink_to("loop2.svg"),
+                (p / "content/assets/loop2.svg").symlink_to("loop.svg"),
+            ),
+            "symbolic link loop",
+        ),
+        (
+            "assets/up",
+            lambda p: (p / "content/assets/up").symlink_to(".."),
+            "symbolic link points outside content/assets/",
+        ),
+        ("assets/self", lambda p: (p / "content/assets/self").symlink_to("."), "symbolic link loop"),
+        ("assets/pipe.svg", lambda p: os.mkfifo(p / "content/assets/pipe.svg"), "not a file or folder (a named pipe)"),
+        ("roadmap/pipe.md", lambda p: os.mkfifo(p / "content/roadmap/pipe.md"), "not a file or folder (a named pipe)"),
+        ("roadmap/sock.md", lambda p: _socket(p / "content/roadmap/sock.md"), "not a file or folder (a socket)"),
+        (
+            "roadmap/null.md",
+            lambda p: (p / "content/roadmap/null.md").symlink_to("/dev/null"),
+            "symbolic link points outside the project",
+        ),
+    ],
+)
+def test_odd_files_are_located_errors(
+    small_project: Path, run_cli, command: str, name: str, make, message: str
+) -> None:
     _secret_item(small_project)
     make(small_project)
     result = run_cli(command, small_project)
@@ -196,10 +244,13 @@ def test_links_inside_assets_still_work(small_project: Path, run_cli) -> None:
     text = (small_project / "content/personas/pat.md").read_text()
     (small_project / "content/personas/pat.md").write_text(text.replace("assets/pat.svg", "assets/pat-link.svg"))
     assert run_cli("build", small_project).code == 0
-    assert (small_project / "site/public/assets/pat-link.svg").read_bytes() == (small_project / "content/assets/pat.svg").read_bytes()
+    assert (small_project / "site/public/assets/pat-link.svg").read_bytes() == (
+        small_project / "content/assets/pat.svg"
+    ).read_bytes()
 
 
 # -- 4. Nothing reachable from the public site holds internal data -----------------------------
+
 
 def _reachable_strings(root: object) -> list[str]:
     """Every string reachable from ``root`` through data (attributes, slots, containers, closures),
@@ -250,20 +301,38 @@ def test_no_object_reachable_from_the_public_site_holds_internal_data(tmp_path: 
     assert sum(marker in internal_text for marker in project.m.planted) > len(project.m.planted) // 2  # the walk works
 
 
-@pytest.mark.parametrize("expression", [
-    "site._projector", "site._projector.corpus", "site.__dict__", "site.view.__self__",
-    "site.__class__.__init__.__globals__", "item.__class__.__mro__", "''.__class__.__mro__[1].__subclasses__()",
-    "site.info.__reduce_ex__(2)", "nav.__class__", "page.__init__.__globals__",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "site._projector",
+        "site._projector.corpus",
+        "site.__dict__",
+        "site.view.__self__",
+        "site.__class__.__init__.__globals__",
+        "item.__class__.__mro__",
+        "''.__class__.__mro__[1].__subclasses__()",
+        "site.info.__reduce_ex__(2)",
+        "nav.__class__",
+        "page.__init__.__globals__",
+    ],
+)
 def test_templates_cannot_reach_private_or_dunder_attributes(small_project: Path, run_cli, expression: str) -> None:
     _secret_item(small_project)
     config = small_project / "roadmapgen.yaml"
     config.write_text(config.read_text() + "theme: brand\n")
-    write_files(small_project, {"themes/brand/templates/item.html":
-                                '{% extends "!default/item.html" %}\n{% block title %}{{ ' + expression + " }}{% endblock %}\n"})
+    write_files(
+        small_project,
+        {
+            "themes/brand/templates/item.html": '{% extends "!default/item.html" %}\n{% block title %}{{ '
+            + expression
+            + " }}{% endblock %}\n"
+        },
+    )
     result = run_cli("build", small_project)
     assert result.code == 1, said(result)
-    assert re.search(r"themes/brand/templates/item\.html:2:1: error: template error while writing roadmap/", said(result)), said(result)
+    assert re.search(
+        r"themes/brand/templates/item\.html:2:1: error: template error while writing roadmap/", said(result)
+    ), said(result)
     assert "Traceback" not in said(result)
     assert not (small_project / "site").exists()
 
@@ -273,11 +342,18 @@ def test_a_public_template_can_only_walk_public_views(small_project: Path, run_c
     _secret_item(small_project)
     config = small_project / "roadmapgen.yaml"
     config.write_text(config.read_text() + "theme: brand\n")
-    walk = ("{% for kind in ['vision','objective','persona','item','release','metric','feedback'] %}"
-            "{% for e in site.entries(kind) %}{{ e }}{{ site.view(e.key) }}{% endfor %}{% endfor %}"
-            "{{ site.items }}{{ site.personas }}{{ site.info }}{{ site.assets }}")
-    write_files(small_project, {"themes/brand/templates/home.html": '{% extends "!default/home.html" %}\n'
-                                "{% block content %}" + walk + "{% endblock %}\n"})
+    walk = (
+        "{% for kind in ['vision','objective','persona','item','release','metric','feedback'] %}"
+        "{% for e in site.entries(kind) %}{{ e }}{{ site.view(e.key) }}{% endfor %}{% endfor %}"
+        "{{ site.items }}{{ site.personas }}{{ site.info }}{{ site.assets }}"
+    )
+    write_files(
+        small_project,
+        {
+            "themes/brand/templates/home.html": '{% extends "!default/home.html" %}\n'
+            "{% block content %}" + walk + "{% endblock %}\n"
+        },
+    )
     result = run_cli("build", small_project)
     assert result.code == 0, said(result)
     assert "MARK" not in (small_project / "site/public/index.html").read_text()
@@ -318,16 +394,26 @@ def test_the_public_corpus_keeps_no_internal_reference(example_project: Path) ->
 
 # -- 5. Output folders: only what roadmapgen provably wrote ------------------------------------
 
-SEQUENCES = [("all", "public", "internal"), ("public", "all", "public"), ("internal", "public", "all"),
-             ("public", "internal", "internal")]
+SEQUENCES = [
+    ("all", "public", "internal"),
+    ("public", "all", "public"),
+    ("internal", "public", "all"),
+    ("public", "internal", "internal"),
+]
 
 
 @pytest.mark.parametrize("sequence", SEQUENCES)
-def test_output_folder_keeps_what_it_did_not_write(small_project: Path, tmp_path: Path, run_cli,
-                                                   monkeypatch, sequence: tuple[str, ...]) -> None:
+def test_output_folder_keeps_what_it_did_not_write(
+    small_project: Path, tmp_path: Path, run_cli, monkeypatch, sequence: tuple[str, ...]
+) -> None:
     home = tmp_path / "home"
-    mine = {".npm.staging-cache/keep", ".config/app/settings", ".public.staging-notes/keep", "notes.txt",
-            ".internal.roadmapgen-staging-mine/keep"}
+    mine = {
+        ".npm.staging-cache/keep",
+        ".config/app/settings",
+        ".public.staging-notes/keep",
+        "notes.txt",
+        ".internal.roadmapgen-staging-mine/keep",
+    }
     write_files(home, {name: "mine\n" for name in mine})
     monkeypatch.setenv("HOME", str(tmp_path / "elsewhere"))
     for audience in sequence:
@@ -337,8 +423,9 @@ def test_output_folder_keeps_what_it_did_not_write(small_project: Path, tmp_path
 
 
 @pytest.mark.parametrize("sequence", SEQUENCES)
-def test_a_users_own_site_folder_is_never_replaced(small_project: Path, tmp_path: Path, run_cli,
-                                                   sequence: tuple[str, ...]) -> None:
+def test_a_users_own_site_folder_is_never_replaced(
+    small_project: Path, tmp_path: Path, run_cli, sequence: tuple[str, ...]
+) -> None:
     out = tmp_path / "out"
     write_files(out, {"internal/notes.md": "my notes\n"})
     for audience in sequence:
@@ -349,13 +436,23 @@ def test_a_users_own_site_folder_is_never_replaced(small_project: Path, tmp_path
     assert [p.name for p in (out / "internal").iterdir()] == ["notes.md"]
 
 
-def test_output_folder_must_not_hold_what_the_user_wrote(small_project: Path, tmp_path: Path, run_cli, monkeypatch) -> None:
+def test_output_folder_must_not_hold_what_the_user_wrote(
+    small_project: Path, tmp_path: Path, run_cli, monkeypatch
+) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir()
     (tmp_path / "a-file").write_text("x")
-    for out in (small_project / "content", small_project / "content/roadmap", small_project, tmp_path,
-                small_project / "themes", small_project / "themes/brand/site", tmp_path / "a-file", Path("/"),
-                tmp_path / "home"):
+    for out in (
+        small_project / "content",
+        small_project / "content/roadmap",
+        small_project,
+        tmp_path,
+        small_project / "themes",
+        small_project / "themes/brand/site",
+        tmp_path / "a-file",
+        Path("/"),
+        tmp_path / "home",
+    ):
         result = run_cli("build", small_project, "--out", out)
         assert result.code == 2, (out, said(result))
         assert "refusing" in said(result) and "Traceback" not in said(result)
@@ -364,11 +461,23 @@ def test_output_folder_must_not_hold_what_the_user_wrote(small_project: Path, tm
 
 # -- 6. diff over a revision holding a symbolic link out of the tree --------------------------
 
+
 def test_diff_treats_absolute_symlinks_as_build_does(small_project: Path, run_cli) -> None:
     def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=small_project, check=True, capture_output=True,
-                       env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t",
-                            "GIT_COMMITTER_EMAIL": "t@e"})
+        subprocess.run(
+            ["git", *args],
+            cwd=small_project,
+            check=True,
+            capture_output=True,
+            env={
+                **os.environ,
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@e",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@e",
+            },
+        )
+
     git("init", "-q")
     git("add", "-A")
     git("commit", "-qm", "one")
