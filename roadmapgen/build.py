@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from roadmapgen.audience.project import Audience
+from roadmapgen.audience.projector import Audience
 from roadmapgen.audience.site import project_all, project_site, today_for
-from roadmapgen.audience.site import PublicSite
+from roadmapgen.audience.site import SiteViews
 from roadmapgen.cache import CACHE_DIR, DocumentCache, code_fingerprint, manifest_path
 from roadmapgen.config import CONFIG_FILE, SiteConfig
 from roadmapgen.errors import ContentError, Report
 from roadmapgen.load.discover import ProjectFiles
 from roadmapgen.model.graph import Corpus
-from roadmapgen.model.reading import read_all
+from roadmapgen.model.read_all import read_all
 from roadmapgen.pages.plan import PageSpec, Plan, plan_pages
 from roadmapgen.parallel import map_forked, usable_cores
 from roadmapgen.project import load_corpus, scan_project
@@ -159,7 +159,7 @@ def _names(audiences: Sequence[Audience]) -> list[str]:
     return [audience.value for audience in audiences]
 
 
-def _project_sites(corpus: Corpus, config: SiteConfig, options: BuildOptions, report: Report) -> dict[Audience, PublicSite]:
+def _project_sites(corpus: Corpus, config: SiteConfig, options: BuildOptions, report: Report) -> dict[Audience, SiteViews]:
     sites = {}
     for audience in options.audiences:
         site, problems = project_site(corpus, config, audience, options.source_date)
@@ -204,7 +204,7 @@ class WrittenSite:
 
 
 def write_sites(
-    config: SiteConfig, sites: dict[Audience, PublicSite], plans: dict[Audience, Plan], tasks: list[_Task],
+    config: SiteConfig, sites: dict[Audience, SiteViews], plans: dict[Audience, Plan], tasks: list[_Task],
     manifest: Manifest, options: BuildOptions,
 ) -> tuple[dict[Audience, WrittenSite], list[ContentError]]:
     """Render and stage every site, then swap them all in; on any failure (template problems), none."""
@@ -236,7 +236,7 @@ def write_sites(
     return {audience: WrittenSite(files, rendered[audience]) for audience, files in records.items()}, []
 
 
-def _tasks(config: SiteConfig, corpus: Corpus, sites: dict[Audience, PublicSite], plans: dict[Audience, Plan],
+def _tasks(config: SiteConfig, corpus: Corpus, sites: dict[Audience, SiteViews], plans: dict[Audience, Plan],
            themes: Sequence[Path], manifest: Manifest, options: BuildOptions) -> list[_Task]:
     theme = tree_digest(_theme_files(themes))
     settings = (config.project_dir / CONFIG_FILE).read_bytes()
@@ -270,7 +270,7 @@ def _reusable(manifest: Manifest, config: SiteConfig, options: BuildOptions, aud
 
 
 def _run(
-    tasks: list[_Task], sites: dict[Audience, PublicSite], plans: dict[Audience, Plan],
+    tasks: list[_Task], sites: dict[Audience, SiteViews], plans: dict[Audience, Plan],
     stagings: dict[Audience, Staging], renderer: Renderer, jobs: int,
 ) -> tuple[dict[Audience, dict[str, FileRecord]], list[ContentError]]:
     """Carry out every task, in worker processes; template errors come back as problems."""

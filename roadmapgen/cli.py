@@ -233,7 +233,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from roadmapgen.audience.project import Audience
+    from roadmapgen.audience.projector import Audience
     from roadmapgen.serve.run import ServeOptions, serve
 
     project = find_project(Path(args.project))
@@ -277,7 +277,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from roadmapgen.audience.project import Audience
+    from roadmapgen.audience.projector import Audience
     from roadmapgen.diff import FORMATS as DIFF_FORMATS
     from roadmapgen.diff import commit_of, diff
 

@@ -17,12 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from roadmapgen.audience.project import Audience
-from roadmapgen.audience.site import PublicSite, project_site
+from roadmapgen.audience.projector import Audience
+from roadmapgen.audience.site import SiteViews, project_site
 from roadmapgen.errors import ContentError, Report, UsageError
 from roadmapgen.load.git import run_git
 from roadmapgen.markdown.placeholders import ROOT
-from roadmapgen.model.reading import read_all
+from roadmapgen.model.read_all import read_all
 from roadmapgen.parallel import usable_cores
 from roadmapgen.project import load_corpus, scan_project
 
@@ -93,7 +93,7 @@ def _changed(old: ItemState, new: ItemState) -> Iterator[Change]:
         yield change("renamed", old.title, new.title)
 
 
-def roadmap_of(site: PublicSite) -> dict[str, ItemState]:
+def roadmap_of(site: SiteViews) -> dict[str, ItemState]:
     base = site.info.base_url or ""
     states = {}
     for entry in site.entries("item"):

@@ -16,89 +16,10 @@ from pathlib import Path
 
 from roadmapgen.config import CONFIG_FILE
 from roadmapgen.errors import UsageError
-from roadmapgen.load.layout import KINDS, Kind
+from roadmapgen.registry import KINDS, Kind
 
-NEW_KINDS = ("persona", "item", "release", "objective", "feedback")
-
-_TEMPLATES = {
-    "persona": """\
----
-name: {title}
-role: What they do, e.g. Support team lead
-# segment: Mid-market
-# avatar: avatars/{slug}.png        (a file under content/assets/)
-# quote: "Something they said in an interview, in their words."
-goals:
-  - What they are trying to get done
-pain_points:
-  - What gets in their way today
-# motivations: []
-# channels: []                       (internal: where to reach them)
-visibility: internal                 # 'public' shows this persona on the customer site
----
-Who they are, grounded in research: link the interviews and surveys behind this persona.
-
-::: internal
-Notes only the team should see.
-:::
-""",
-    "item": """\
----
-title: {title}
-status: planned                      # planned, in-progress, beta, shipped, paused, cancelled
-horizon: later                       # now, next, later
-# summary: One line a customer would understand.
-# target: {quarter}                     (YYYY-Qn, YYYY-MM or YYYY-MM-DD)
-# objective: an-objective-slug
-# personas: [a-persona-slug]
-# tags: []
-# owner: Who drives it               (internal)
-# rice: {{reach: 100, impact: 1, confidence: 0.8, effort: 1}}   (internal)
-visibility: internal                 # 'public' puts this item on the customer roadmap
----
-## The problem
-
-What customers struggle with, and who: link the feedback that shows it.
-
-::: internal
-Evidence, risks and open questions for the team only.
-:::
-""",
-    "release": """\
----
-version: "{slug}"
-date: {today}
-# title: A name customers will remember
-# summary: One line on what this release brings customers.
-# ships: [a-roadmap-item-slug]
-visibility: internal                 # 'public' adds it to the public changelog and feeds
----
-What changed for customers, in their words.
-""",
-    "objective": """\
----
-title: {title}
-# summary: Why it matters, in one line.
-key_results:
-  - A measurable result, e.g. NPS from 31 to 40 by the end of the year
-# owner: Who is accountable
-visibility: internal                 # 'public' shows it on the customer site
----
-Why this objective, and how we will know we got there.
-""",
-    "feedback": """\
----
-date: {today}
-source: interview                    # interview, survey, support, sales, review, analytics, other
-# customer: Who, e.g. Acme (120 seats)
-# persona: a-persona-slug
-# items: [a-roadmap-item-slug]
-# sentiment: neutral                 (positive, neutral, negative)
-# quote: "Their words, exactly."
----
-What we heard, and what it tells us. Feedback is never shown on the public site.
-""",
-}
+NEW_KINDS = tuple(name for name, kind in KINDS.items() if kind.scaffold is not None)
+"""Kinds `roadmapgen new` can start, each from its file in roadmapgen/scaffolds/."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +39,7 @@ def name_for(kind: Kind, typed: str) -> Name:
         UsageError: if no valid file name can be made from it.
     """
     typed = typed.strip()
-    if kind.name == "release":
+    if kind.slug_rule == "version":
         if not kind.valid_slug(typed):
             raise UsageError(f"{typed!r} is not a release version: use letters, digits and . + - (e.g. 3.8.0)")
         return Name(typed, typed)
@@ -145,7 +66,7 @@ def new_document(content_dir: Path, kind_name: str, typed: str, today: dt.date) 
     kind = KINDS[kind_name]
     name = name_for(kind, typed)
     path = content_dir / kind.folder / f"{name.slug}{kind.suffix}"
-    text = _TEMPLATES[kind_name].format(slug=name.slug, title=_yaml_string(name.title), today=today.isoformat(),
+    text = kind.scaffold_text().format(slug=name.slug, title=_yaml_string(name.title), today=today.isoformat(),
                                         quarter=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
     _create(path, text)
     return path

@@ -2,25 +2,24 @@
 
 Descriptions come from the models' attribute docstrings; each property also says
 whether the public site shows it, read from the audience allow-list
-(:data:`roadmapgen.audience.public.PUBLIC_FIELDS`).
+(:attr:`roadmapgen.registry.Kind.public_fields`), the same list the public corpus is cut to.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from roadmapgen.audience.public import PUBLIC_FIELDS
 from roadmapgen.config import ConfigFile
-from roadmapgen.model.document import MODELS
 from roadmapgen.model.fields import FrontMatter
+from roadmapgen.registry import KINDS
 
-SCHEMA_TYPES = ("config", "vision", "objective", "persona", "item", "release", "feedback", "metric")
+SCHEMA_TYPES = ("config", *KINDS)
 
 
 def public_keys(type_name: str) -> frozenset[str]:
     """Front-matter keys of ``type_name`` that the public site may show (the public corpus's allow-list)."""
-    model = MODELS.get(type_name)
-    return PUBLIC_FIELDS.get(model, frozenset()) - {"visibility"} if model else frozenset()
+    kind = KINDS.get(type_name)
+    return (kind.public_fields or frozenset()) - {"visibility"} if kind else frozenset()
 
 
 def schema_for(type_name: str | None) -> dict[str, Any]:
@@ -30,12 +29,12 @@ def schema_for(type_name: str | None) -> dict[str, Any]:
             "title": "roadmapgen content types",
             "$defs": {name: schema_for(name) for name in SCHEMA_TYPES},
         }
-    model: type[FrontMatter] = ConfigFile if type_name == "config" else MODELS[type_name]
+    model: type[FrontMatter] = ConfigFile if type_name == "config" else KINDS[type_name].model
     schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     shown = public_keys(type_name)
     for key, prop in schema.get("properties", {}).items():
-        if type_name not in ("config", "feedback"):
+        if type_name in KINDS and KINDS[type_name].can_be_public:
             where = "Shown on the public site when the document is public." if key in shown else "Internal: never on the public site."
             prop["description"] = f"{prop.get('description', '').strip()} {where}".strip()
     return schema

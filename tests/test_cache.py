@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmapgen.audience.project import Audience
+from roadmapgen.audience.projector import Audience
 from roadmapgen.build import BuildOptions, BuildResult, build
 from roadmapgen.cache import DocumentCache, code_fingerprint, load_snapshot
 from roadmapgen.markdown.body import Body
@@ -196,7 +196,7 @@ def test_a_cache_restored_in_a_fresh_clone_is_used(small_project: Path, tmp_path
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("a document was parsed although the cache holds it")
 
-    monkeypatch.setattr("roadmapgen.model.reading.parse_document", no_parsing)
+    monkeypatch.setattr("roadmapgen.model.read_all.parse_document", no_parsing)
     cached(clone, tmp_path / "out-clone", cache_dir=tmp_path / "restored")
     monkeypatch.undo()
     assert sites(tmp_path / "out-clone") == uncached(clone, tmp_path / "fresh")

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from roadmapgen.audience.project import Audience
+from roadmapgen.audience.projector import Audience
 from roadmapgen.build import BuildOptions, build
-from roadmapgen.model.document import MODELS
+from roadmapgen.registry import KINDS
 from roadmapgen.render.templates import format_date, format_number
 from roadmapgen.schema import public_keys
-from tests.helpers.leakproject import FOLDERS, Markers, _value, internal_fields, plant
+from tests.helpers.leakproject import Markers, _value, accepts_public, internal_fields
 
 
 def _front_matter(data: dict, body: str = "") -> str:
@@ -37,17 +37,17 @@ class LeakProject:
         self.root = root
         self.m = Markers()
         m = self.m
-        self.persona = m.text("internal persona slug")
-        self.objective = m.text("internal objective slug")
-        self.item = m.text("internal item slug")
-        self.release = m.text("internal release version")
-        self.refs = {"persona": self.persona, "personas": self.persona, "objective": self.objective,
-                     "ships": self.item, "items": self.item}
+        # One internal document of every kind the registry knows, each with a marker for a slug.
+        self.slugs = {name: m.text(f"internal {name} slug") for name, kind in KINDS.items() if kind.file is None}
+        self.public_slugs = {"objective": "grow", "persona": "pat", "item": "alpha", "release": "1.0.0"}
+        self.persona = self.slugs["persona"]
+        self.objective = self.slugs["objective"]
+        self.item = self.slugs["item"]
+        self.release = self.slugs["release"]
         self.files: dict[str, str | bytes] = {}
         self._config()
         self._public_documents(public_vision)
         self._internal_documents()
-        self._feedback()
         self._assets()
 
     # -- writing -------------------------------------------------------------------
@@ -59,22 +59,22 @@ class LeakProject:
         return self.root
 
     def doc(self, kind: str, slug: str, data: dict, body: str = "") -> None:
-        if kind == "metric":
-            self.files[f"content/metrics/{slug}.yaml"] = yaml.safe_dump(data, sort_keys=False)
-        elif kind == "vision":
-            self.files["content/vision.md"] = _front_matter(data, body)
-        else:
-            self.files[f"content/{FOLDERS[kind]}/{slug}.md"] = _front_matter(data, body)
+        spec = KINDS[kind]
+        path = f"content/{spec.file}" if spec.file else f"content/{spec.folder}/{slug}{spec.suffix}"
+        self.files[path] = _front_matter(data, body) if spec.has_body else yaml.safe_dump(data, sort_keys=False)
 
     def internal_values(self, kind: str, where: str) -> dict:
         """Markers for every internal field of ``kind`` (read from the model)."""
-        fields = MODELS[kind].model_fields
+        fields = KINDS[kind].model.model_fields
         return {name: self.value(kind, name, fields[name].annotation, where) for name in internal_fields(kind)}
 
     def value(self, kind: str, name: str, annotation, where: str):
-        if name in self.refs and name != "stories":
-            ref = self.refs[name]
-            return [ref] if name in ("personas", "ships", "items") else ref
+        ref = next((ref for ref in KINDS[kind].references if ref.field == name and ref.attribute is None), None)
+        if ref is not None:
+            # A public target (when there is one) shows its page does not list the referrer; an internal
+            # one, that its slug and title stay out.
+            targets = [slug for slug in (self.public_slugs.get(ref.target), self.slugs[ref.target]) if slug]
+            return targets if KINDS[kind].model.model_fields[name].default == () else targets[0]
         if name == "avatar":
             asset = f"assets/{self.m.text(where + ' file')}.svg"
             self.files[f"content/{asset}"] = _svg(self.m.text(where + " bytes"))
@@ -84,7 +84,7 @@ class LeakProject:
         return _value(annotation, f"{kind}.{where}.{name}", self.m, self.persona, name)
 
     def all_values(self, kind: str, where: str) -> dict:
-        fields = MODELS[kind].model_fields
+        fields = KINDS[kind].model.model_fields
         values = {name: self.value(kind, name, info.annotation, where) for name, info in fields.items()}
         values["visibility"] = "internal"
         return values
@@ -137,7 +137,7 @@ class LeakProject:
         item["objective"] = self.objective
         item["personas"] = ["pat", self.persona]
         self.doc("item", "alpha", item,
-                 f"Alpha body links to [the plan](../roadmap/{self.item}.md) and [a call](../feedback/{m.text('feedback slug')}.md).\n"
+                 f"Alpha body links to [the plan](../roadmap/{self.item}.md) and [a call](../feedback/{self.slugs['feedback']}.md).\n"
                  + self.internal_block("item"))
         self.doc("item", "beta", {"title": "Beta", "status": "shipped", "visibility": "public"}, "Beta body.\n")
         self.doc("release", "1.0.0", {"version": "1.0.0", "date": "2026-01-15", "ships": ["beta", self.item],
@@ -148,24 +148,22 @@ class LeakProject:
                                    **self.internal_values("metric", "public metric")})
 
     def _internal_documents(self) -> None:
-        for kind, slug in (("objective", self.objective), ("persona", self.persona), ("item", self.item),
-                           ("metric", self.m.text("internal metric slug"))):
+        """A document of every folder kind with a marker in every field; those that can never be public
+        say `visibility: public` when their model lets them, which must change nothing."""
+        for kind, slug in self.slugs.items():
             values = self.all_values(kind, f"internal {kind}")
+            if not KINDS[kind].can_be_public and accepts_public(kind):
+                values["visibility"] = "public"
             if kind == "item":
-                values.update(objective=self.objective, personas=["pat", self.persona], horizon="later")
-            image = self.m.text(f"internal {kind} image")
-            self.files[f"content/assets/{image}.png"] = self.m.text(f"internal {kind} image bytes").encode()
-            body = "" if kind == "metric" else self.body(f"internal {kind}") + f"\n![pic](../assets/{image}.png)\n"
+                values.update(objective=self.objective, horizon="later")
+            if kind == "release":
+                values.update(version=slug, ships=["alpha"])
+            body = ""
+            if KINDS[kind].has_body:
+                image = self.m.text(f"internal {kind} image")
+                self.files[f"content/assets/{image}.png"] = self.m.text(f"internal {kind} image bytes").encode()
+                body = self.body(f"internal {kind}") + f"\n![pic](../assets/{image}.png)\n"
             self.doc(kind, slug, values, body)
-        release = self.all_values("release", "internal release")
-        release.update(version=self.release, ships=["alpha"])
-        self.doc("release", self.release, release, self.body("internal release"))
-
-    def _feedback(self) -> None:
-        slug = next(marker for marker, where in self.m.planted.items() if where == "feedback slug")
-        values = self.all_values("feedback", "feedback")
-        values.update(items=["alpha", self.item], persona="pat")
-        self.doc("feedback", slug, values, self.body("feedback"))
 
     def _assets(self) -> None:
         unused = self.m.text("unused asset")
@@ -262,8 +260,11 @@ def test_the_internal_site_shows_every_marker(leak_build) -> None:
 def test_every_internal_field_of_every_type_was_planted(leak_build) -> None:
     project, _ = leak_build
     planted = " ".join(project.m.planted.values()) + " ".join(project.m.numbers.values())
-    for kind in ("vision", "objective", "persona", "item", "release", "metric"):
+    for kind in (name for name, spec in KINDS.items() if spec.can_be_public):
+        slug_fields = {ref.field for ref in KINDS[kind].references if ref.attribute is None}
         for name in internal_fields(kind):
+            if name in slug_fields:  # it names internal documents, whose slugs are markers
+                continue
             assert f"public {kind}.{name}" in planted or f"{kind}.public {kind}.{name}" in planted, (kind, name)
 
 
@@ -291,7 +292,7 @@ def test_internal_vision_stays_off_the_public_home(tmp_path: Path) -> None:
 
 def test_public_allow_list_is_the_one_the_spec_gives() -> None:
     """Changing what customers see is a decision; this test makes it a visible one."""
-    assert {kind: sorted(public_keys(kind)) for kind in MODELS} == {
+    assert {kind: sorted(public_keys(kind)) for kind in KINDS} == {
         "vision": ["statement", "title"],
         "objective": ["summary", "title"],
         "persona": ["avatar", "goals", "motivations", "name", "pain_points", "quote", "role", "segment"],

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadmapgen.audience.project import Audience
+from roadmapgen.audience.projector import Audience
 from roadmapgen.build import BuildOptions, build
 from tests.conftest import copy_example
 from tests.helpers.sitefiles import tree_bytes

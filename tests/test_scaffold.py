@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import yaml
+from roadmapgen.registry import KINDS
 from roadmapgen.scaffold import NEW_KINDS, slugify
 
 
@@ -39,13 +40,16 @@ def test_new_document_of_each_kind_checks(example_project: Path, run_cli, kind: 
     result = run_cli("new", kind, name, example_project)
     assert result.code == 0, result.err
     created = Path(result.out.removeprefix("Created ").strip())
-    expected_name = "9.9.9.md" if kind == "release" else "zebra-stripes-spots.md"
+    suffix = KINDS[kind].suffix
+    expected_name = f"9.9.9{suffix}" if kind == "release" else f"zebra-stripes-spots{suffix}"
+    assert created.parent.resolve() == example_project / "content" / KINDS[kind].folder
     assert created.name == expected_name
     check = run_cli("check", example_project, "--strict")
     assert check.code == 0, check.out
-    front_matter = yaml.safe_load(created.read_text(encoding="utf-8").split("---\n")[1])
+    text = created.read_text(encoding="utf-8")
+    front_matter = yaml.safe_load(text.split("---\n")[1] if KINDS[kind].has_body else text)
     title = front_matter.get("title") or front_matter.get("name")
-    if kind in ("persona", "item", "objective"):
+    if kind in ("persona", "item", "objective", "metric"):
         assert title == "Zebra: stripes & spots"
     assert front_matter.get("visibility", "internal") == "internal"
 

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadmapgen.audience.project import Audience
+from roadmapgen.audience.projector import Audience
 from roadmapgen.audience.site import project_all, project_site
 from roadmapgen.errors import Report
 from roadmapgen.load.frontmatter import CONTROL
@@ -362,8 +362,8 @@ def test_a_public_template_can_only_walk_public_views(small_project: Path, run_c
 
 def test_a_view_of_a_document_the_site_does_not_show_is_refused(example_project: Path) -> None:
     from roadmapgen.audience.guard import LeakError
-    from roadmapgen.audience.kinds import project_document
-    from roadmapgen.audience.project import make_projector
+    from roadmapgen.audience.projections import project_document
+    from roadmapgen.audience.projector import make_projector
 
     loaded = load_project(example_project, Report())
     assert loaded is not None

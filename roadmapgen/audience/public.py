@@ -2,9 +2,10 @@
 
 The public site is made from this corpus alone, so no object a public template can reach
 — the site, a view, a document behind it — holds anything internal: not a field, not the
-internal body, not the slug of an internal document named in a public one. The lists
-below are the allow-list: a field added to a model is internal until it is named here,
-and a kind without an entry (feedback) never reaches the public corpus at all.
+internal body, not the slug of an internal document named in a public one. The
+registry's ``public_fields`` are the allow-list: a field added to a model is internal until
+it is named there, and a kind without one (feedback) never reaches the public
+corpus at all, whatever its front matter says.
 """
 
 from __future__ import annotations
@@ -15,26 +16,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from roadmapgen.config import ConfigFile
-from roadmapgen.load.layout import document_key
+from roadmapgen.load.layout import KINDS, document_key
 from roadmapgen.markdown.body import Body, BodyLink
 from roadmapgen.model.document import Document
-from roadmapgen.model.documents import Metric, Objective, Persona, Release, RoadmapItem, Vision
 from roadmapgen.model.fields import FrontMatter
 from roadmapgen.model.graph import Corpus
 
-PUBLIC_FIELDS: Mapping[type[FrontMatter], frozenset[str]] = {
-    Vision: frozenset({"title", "statement", "visibility"}),
-    Objective: frozenset({"title", "summary", "visibility"}),
-    Persona: frozenset({"name", "role", "avatar", "segment", "quote", "goals", "pain_points", "motivations",
-                        "visibility"}),
-    RoadmapItem: frozenset({"title", "status", "horizon", "summary", "target", "objective", "personas", "tags",
-                            "visibility"}),
-    Release: frozenset({"version", "date", "title", "summary", "ships", "visibility"}),
-    Metric: frozenset({"name", "kind", "unit", "points", "visibility"}),
+PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
+    name: kind.public_fields for name, kind in KINDS.items() if kind.public_fields is not None
 }
-"""Content format §3: the fields marked 'pub', per document type."""
+"""Kind -> the front-matter keys the public site may show (content format §3 'pub'), from the registry."""
 
-PUBLIC_REFERENCES: Mapping[str, str] = {"objective": "objectives", "personas": "personas", "ships": "roadmap"}
+PUBLIC_REFERENCES: Mapping[str, str] = {
+    ref.field: KINDS[ref.target].folder for kind in KINDS.values() for ref in kind.references if ref.public
+}
 """Public fields that name other documents -> the folder of what they name; only public targets stay."""
 
 PUBLIC_SETTINGS = frozenset({"product", "tagline", "base_url", "language"})
@@ -48,7 +43,7 @@ M = TypeVar("M", bound=FrontMatter)
 
 def is_published(doc: Document[FrontMatter]) -> bool:
     """Whether the public site shows ``doc``: it says ``visibility: public`` and its kind can be public."""
-    return type(doc.fields) in PUBLIC_FIELDS and doc.is_public
+    return doc.kind in PUBLIC_FIELDS and doc.is_public
 
 
 def public_corpus(corpus: Corpus) -> Corpus:
@@ -68,7 +63,7 @@ def public_settings(settings: ConfigFile) -> ConfigFile:
 
 
 def public_document(doc: Document[FrontMatter], shown: set[str]) -> Document[FrontMatter]:
-    fields = _allowed(doc.fields, PUBLIC_FIELDS[type(doc.fields)], _public_references(doc.fields, shown))
+    fields = _allowed(doc.fields, PUBLIC_FIELDS[doc.kind], _public_references(doc.fields, shown))
     return Document(
         source=replace(doc.source, absolute=Path(doc.source.path)), fields=fields, places={},
         body=_public_body(doc.body, shown) if doc.body is not None else None, digest="", meta_digest="",

@@ -14,14 +14,13 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from roadmapgen.audience import views as v
-from roadmapgen.audience.kinds import project_document
-from roadmapgen.audience.project import (
+from roadmapgen.audience.projections import project_document
+from roadmapgen.audience.projector import (
     Audience,
     Projector,
     hidden_link_warnings,
     item_card,
     make_projector,
-    release_order,
     title_of,
 )
 from roadmapgen.config import SiteConfig
@@ -29,8 +28,6 @@ from roadmapgen.errors import ContentError
 from roadmapgen.load.layout import KINDS
 from roadmapgen.memo import IdentityMemo
 from roadmapgen.model.document import Document
-from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
-from roadmapgen.model.fields import target_order
 from roadmapgen.model.graph import Corpus
 
 OrderKey = Callable[[Document], Any]
@@ -43,32 +40,18 @@ def today_for(corpus: Corpus, source_date: dt.date | None) -> dt.date:
     return max(corpus.last_changed.values(), default=dt.date(1970, 1, 1))
 
 
-NEWEST_FIRST = frozenset({"release", "feedback"})
-
-
 def display_order(doc: Document) -> tuple[Any, ...]:
-    """Where a document sorts among its kind (reversed for NEWEST_FIRST kinds); public fields only."""
-    f: Any = doc.fields
-    if isinstance(f, RoadmapItem):
-        return (target_order(f.target), f.title.lower(), doc.slug)
-    if isinstance(f, Release):
-        return (*release_order(doc), doc.slug)
-    if isinstance(f, Feedback):
-        return (f.date, doc.slug)
-    if isinstance(f, (Persona, Metric)):
-        return (f.name.lower(), doc.slug)
-    return (str(getattr(f, "title", "")).lower(), doc.slug)
+    """Where a document sorts among its kind (reversed for newest-first kinds); public fields only."""
+    return KINDS[doc.kind].order(doc.fields, doc.slug)
 
 
 def entry_of(doc: Document) -> v.Entry:
-    f: Any = doc.fields
-    description = {Vision: "statement", Persona: "quote", Objective: "summary", RoadmapItem: "summary",
-                   Release: "summary"}.get(type(f))
-    return v.Entry(key=doc.key, kind=doc.kind, slug=doc.slug, title=title_of(doc),
-                   description=getattr(f, description) if description else None)
+    kind = KINDS[doc.kind]
+    description = getattr(doc.fields, kind.description) if kind.description else None
+    return v.Entry(key=doc.key, kind=doc.kind, slug=doc.slug, title=title_of(doc), description=description)
 
 
-class PublicSite:
+class SiteViews:
     """A site's views in display order, projected on first use (see :class:`views.Site`)."""
 
     def __init__(self, projector: Projector, views: Mapping[str, Any] | None = None,
@@ -87,7 +70,7 @@ class PublicSite:
         for doc in projector.corpus.documents.values():
             if projector.shows(doc):
                 shown[doc.kind].append(doc)
-        self._keys = {kind: tuple(doc.key for doc in sorted(docs, key=order, reverse=kind in NEWEST_FIRST))
+        self._keys = {kind: tuple(doc.key for doc in sorted(docs, key=order, reverse=KINDS[kind].newest_first))
                       for kind, docs in shown.items()}
 
     def view(self, key: str) -> Any:
@@ -100,7 +83,8 @@ class PublicSite:
         """The views made so far, by key."""
         return self._views
 
-    def _all(self, kind: str) -> tuple[Any, ...]:
+    def all(self, kind: str) -> tuple[Any, ...]:
+        """The views of every document of ``kind`` this site shows, in display order."""
         return tuple(self.view(key) for key in self._keys[kind])
 
     def entries(self, kind: str) -> tuple[v.Entry, ...]:
@@ -113,23 +97,23 @@ class PublicSite:
 
     @functools.cached_property
     def objectives(self) -> tuple[v.ObjectiveView, ...]:
-        return self._all("objective")
+        return self.all("objective")
 
     @functools.cached_property
     def personas(self) -> tuple[v.PersonaView, ...]:
-        return self._all("persona")
+        return self.all("persona")
 
     @functools.cached_property
     def items(self) -> tuple[v.ItemView, ...]:
-        return self._all("item")
+        return self.all("item")
 
     @functools.cached_property
     def releases(self) -> tuple[v.ReleaseView, ...]:
-        return self._all("release")
+        return self.all("release")
 
     @functools.cached_property
     def metrics(self) -> tuple[v.MetricView, ...]:
-        return self._all("metric")
+        return self.all("metric")
 
     @functools.cached_property
     def assets(self) -> tuple[str, ...]:
@@ -138,20 +122,17 @@ class PublicSite:
         if self._projector.internal:
             return tuple(corpus.assets)
         used: set[str] = set()
-        for kind in ("vision", "objective", "persona", "item", "release"):
-            for key in self._keys[kind]:
-                doc = corpus.documents[key]
-                if isinstance(doc.fields, Persona) and doc.fields.avatar:
-                    used.add(doc.fields.avatar)
-                if doc.body is not None:
-                    used.update(use.path for use in doc.body.public_assets)
+        for doc in corpus.documents.values():  # the public corpus: public documents, public fields
+            used.update(path for name in KINDS[doc.kind].asset_fields if (path := getattr(doc.fields, name, None)))
+            if doc.body is not None:
+                used.update(use.path for use in doc.body.public_assets)
         return tuple(sorted(used))
 
 
-class InternalSite(PublicSite):
+class InternalSiteViews(SiteViews):
     @functools.cached_property
     def feedback(self) -> tuple[v.FeedbackView, ...]:
-        return self._all("feedback")
+        return self.all("feedback")
 
     @functools.cached_property
     def research(self) -> v.ResearchGoal:
@@ -161,14 +142,14 @@ class InternalSite(PublicSite):
 
 
 def make_site(projector: Projector, views: Mapping[str, Any] | None = None, order: OrderKey = display_order,
-              entry: Callable[[Document], v.Entry] = entry_of) -> PublicSite:
-    kind = InternalSite if projector.internal else PublicSite
+              entry: Callable[[Document], v.Entry] = entry_of) -> SiteViews:
+    kind = InternalSiteViews if projector.internal else SiteViews
     return kind(projector, views, order, entry)
 
 
 def project_site(
     corpus: Corpus, config: SiteConfig, audience: Audience, source_date: dt.date | None = None
-) -> tuple[PublicSite, list[ContentError]]:
+) -> tuple[SiteViews, list[ContentError]]:
     """The site for ``audience``, and the warnings it causes (links shown as plain text)."""
     # Each item's card appears on many pages (personas, objectives, releases, feedback): make it once.
     cards = IdentityMemo(functools.partial(item_card, internal=audience is Audience.INTERNAL))
@@ -183,7 +164,7 @@ def public_link_warnings(corpus: Corpus) -> list[ContentError]:
     return [problem for doc in corpus.documents.values() for problem in hidden_link_warnings(corpus, doc)]
 
 
-def project_all(site: PublicSite, kinds: Iterable[str] = tuple(KINDS)) -> None:
+def project_all(site: SiteViews, kinds: Iterable[str] = tuple(KINDS)) -> None:
     """Make every view now (used by tests and to check the whole public site at once)."""
     for kind in kinds:
         for entry in site.entries(kind):

@@ -315,6 +315,8 @@ class Site(Protocol):
         """The documents of ``kind`` this site shows, in display order."""
     def view(self, key: str) -> Any:
         """The view of one document this site shows."""
+    def all(self, kind: str) -> tuple[Any, ...]:
+        """The views of every document of ``kind`` this site shows, in display order."""
 
 
 class InternalSite(Site, Protocol):
@@ -324,9 +326,3 @@ class InternalSite(Site, Protocol):
     @property
     def research(self) -> ResearchGoal: ...
 
-
-PUBLIC_VIEW_OF: dict[type, type] = {
-    InternalVisionView: VisionView, InternalObjectiveView: ObjectiveView, InternalPersonaView: PersonaView,
-    InternalItemView: ItemView, InternalReleaseView: ReleaseView, InternalMetricView: MetricView,
-}
-"""Each internal view class -> the public class it extends (how sites group their views)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roadmapgen.errors import ContentError, did_you_mean
-from roadmapgen.load.layout import ASSETS, FOLDER_KINDS, VISION, VISION_FILE, Kind, SourceFile
+from roadmapgen.load.layout import ASSETS, FILE_KINDS, FOLDER_KINDS, Kind, SourceFile, document_key
 
 # Editors' swap, backup and lock files, and OS litter; never content.
 _IGNORED = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|4913|#.*#|.*___jb_(tmp|old)___|Thumbs\.db|desktop\.ini)$")
@@ -90,7 +90,7 @@ class _Finder:
         return None
 
     def scan_top(self) -> None:
-        known = [*FOLDER_KINDS, ASSETS, VISION_FILE]
+        known = [*FOLDER_KINDS, ASSETS, *FILE_KINDS]
         for entry in self.entries(self.content_dir):
             found = self.entry_type(entry, self.project_dir)
             if found == "folder" and entry.name in FOLDER_KINDS:
@@ -101,8 +101,8 @@ class _Finder:
                     continue
                 self._asset_folders.add(entry.resolve())
                 self.scan_assets(entry, ASSETS, frozenset({entry.resolve()}))
-            elif found == "file" and entry.name == VISION_FILE:
-                self.add(entry, VISION, "vision")
+            elif found == "file" and entry.name in FILE_KINDS:
+                self.add(entry, FILE_KINDS[entry.name], document_key(entry.name))
             elif found is not None:
                 self.problem(entry, f"unexpected {found} '{entry.name}' in the content folder{did_you_mean(entry.name, known)}")
 
@@ -153,7 +153,7 @@ def _special_kind(mode: int) -> str:
 
 
 def _bad_slug_message(kind: Kind, slug: str) -> str:
-    if kind.name == "release":
+    if kind.slug_rule == "version":
         return (
             f"file name '{slug}{kind.suffix}' is not a valid version: "
             "use letters, digits, '.', '+' and '-', like '2.4.0.md'"

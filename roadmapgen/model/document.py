@@ -9,18 +9,8 @@ from typing import Generic, TypeVar
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.load.yamlsafe import KeyPath, Place
 from roadmapgen.markdown.body import Body
-from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
 from roadmapgen.model.fields import FrontMatter
 
-MODELS: Mapping[str, type[FrontMatter]] = {
-    "vision": Vision,
-    "objective": Objective,
-    "persona": Persona,
-    "item": RoadmapItem,
-    "release": Release,
-    "feedback": Feedback,
-    "metric": Metric,
-}
 
 F = TypeVar("F", bound=FrontMatter, covariant=True)
 

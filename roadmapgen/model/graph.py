@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roadmapgen.errors import ContentError
-from roadmapgen.load.layout import KINDS, document_key
+from roadmapgen.load.layout import FOLDER_KINDS, KINDS, document_key
 from roadmapgen.load.yamlsafe import KeyPath
 from roadmapgen.markdown.body import BodyLink
 from roadmapgen.model.document import Document
-from roadmapgen.model.documents import Feedback, Persona, Release, RoadmapItem
+from roadmapgen.model.front_matter import Release
 
 BODY = "body"
 """The 'field' of references made by Markdown links."""
@@ -207,22 +207,17 @@ def _named(doc: Document) -> Iterator[tuple[str, KeyPath, BodyLink | None]]:
 
 def front_matter_references(doc: Document) -> Iterator[tuple[str, KeyPath]]:
     """(target key, key path of the reference) for every slug the front matter names."""
-    fields = doc.fields
-    if isinstance(fields, RoadmapItem):
-        if fields.objective:
-            yield f"objectives/{fields.objective}", ("objective",)
-        for index, slug in enumerate(fields.personas):
-            yield f"personas/{slug}", ("personas", index)
-        for index, story in enumerate(fields.stories):
-            yield f"personas/{story.persona}", ("stories", index, "persona")
-    elif isinstance(fields, Release):
-        for index, slug in enumerate(fields.ships):
-            yield f"roadmap/{slug}", ("ships", index)
-    elif isinstance(fields, Feedback):
-        if fields.persona:
-            yield f"personas/{fields.persona}", ("persona",)
-        for index, slug in enumerate(fields.items):
-            yield f"roadmap/{slug}", ("items", index)
+    for ref in KINDS[doc.kind].references:
+        folder = KINDS[ref.target].folder
+        value = getattr(doc.fields, ref.field)
+        if isinstance(value, str):
+            yield f"{folder}/{value}", (ref.field,)
+        elif ref.attribute is not None:
+            for index, element in enumerate(value):
+                yield f"{folder}/{getattr(element, ref.attribute)}", (ref.field, index, ref.attribute)
+        elif value is not None:
+            for index, slug in enumerate(value):
+                yield f"{folder}/{slug}", (ref.field, index)
 
 
 def _content_prefix(doc: Document) -> str:
@@ -234,7 +229,7 @@ def _dangling(doc: Document, target: str, key_path: KeyPath, body_link: BodyLink
     if body_link is not None:
         return ContentError(doc.path, body_link.line, body_link.column, f"link to a missing file: {prefix}{body_link.target}")
     folder, slug = target.split("/", 1)
-    kind = next(kind for kind in KINDS.values() if kind.folder == folder)
+    kind = FOLDER_KINDS[folder]
     line, column = doc.value_place(*key_path)
     return ContentError(doc.path, line, column, f"no {kind.label} '{slug}' (there is no {prefix}{target}{kind.suffix})")
 
@@ -243,10 +238,11 @@ def _missing_files(doc: Document, assets: Mapping[str, Path]) -> Iterator[Conten
     for use in doc.body.assets if doc.body else ():
         if use.path not in assets:
             yield ContentError(doc.path, use.line, use.column, f"missing file: {_content_prefix(doc)}{use.path}")
-    fields = doc.fields
-    if isinstance(fields, Persona) and fields.avatar and fields.avatar not in assets:
-        line, column = doc.value_place("avatar")
-        yield ContentError(doc.path, line, column, f"avatar file not found: {_content_prefix(doc)}{fields.avatar}")
+    for name in KINDS[doc.kind].asset_fields:
+        path = getattr(doc.fields, name)
+        if path and path not in assets:
+            line, column = doc.value_place(name)
+            yield ContentError(doc.path, line, column, f"{name} file not found: {_content_prefix(doc)}{path}")
 
 
 def _duplicate_versions(documents: Iterable[Document]) -> Iterator[ContentError]:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 
 from roadmapgen.errors import ContentError
 from roadmapgen.load.frontmatter import decode, split_front_matter
-from roadmapgen.load.layout import SourceFile
+from roadmapgen.load.layout import KINDS, SourceFile
 from roadmapgen.load.yamlsafe import KeyPath, Place, YamlDocument, read_yaml
 from roadmapgen.markdown.body import Body
 from roadmapgen.markdown.parser import BodyParser
-from roadmapgen.model.document import MODELS, Document
+from roadmapgen.model.document import Document
 from roadmapgen.model.graph import front_matter_references
 from roadmapgen.model.rules import document_rules
 from roadmapgen.packs import PackWriter
@@ -66,7 +66,7 @@ def parse_document(source: SourceFile, data: bytes, parser: BodyParser) -> ReadR
         front_matter, body = _split(source, data, parser, problems)
     except ContentError as error:
         return ReadResult(None, (error, *problems))
-    fields, errors = validate(MODELS[source.kind], front_matter.data, front_matter.places, source.path)
+    fields, errors = validate(KINDS[source.kind].model, front_matter.data, front_matter.places, source.path)
     problems.extend(errors)
     if fields is None:
         return ReadResult(None, tuple(problems))
@@ -81,7 +81,7 @@ def _places_for_later(document: Document) -> dict[KeyPath, Place]:
 
     Every other problem a front matter can have is found here, while reading; keeping the
     position of every key of every document would double a large project's memory."""
-    wanted = {(), ("avatar",), ("version",), *(key_path for _, key_path in front_matter_references(document))}
+    wanted = {(), ("version",), *((name,) for name in KINDS[document.kind].asset_fields), *(key_path for _, key_path in front_matter_references(document))}
     return {path: place for path, place in document.places.items() if path in wanted}
 
 
@@ -89,7 +89,7 @@ def _split(
     source: SourceFile, data: bytes, parser: BodyParser, problems: list[ContentError]
 ) -> tuple[YamlDocument, Body | None]:
     text = decode(data, source.path)
-    if source.kind == "metric":
+    if not KINDS[source.kind].has_body:
         return read_yaml(text, source.path), None
     split = split_front_matter(text, source.path)
     body, body_problems = parser.parse(

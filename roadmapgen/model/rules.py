@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from roadmapgen.errors import ContentError
 from roadmapgen.model.document import Document
-from roadmapgen.model.documents import Metric, Release, RoadmapItem
+from roadmapgen.model.front_matter import Item, Metric, Release
 
 
 def document_rules(document: Document) -> list[ContentError]:
@@ -30,8 +30,8 @@ def _release(document: Document) -> list[ContentError]:
 
 def _item(document: Document) -> list[ContentError]:
     fields = document.fields
-    assert isinstance(fields, RoadmapItem)
-    if fields.horizon is not None or fields.status in RoadmapItem.HORIZON_OPTIONAL:
+    assert isinstance(fields, Item)
+    if fields.horizon is not None or fields.status in Item.HORIZON_OPTIONAL:
         return []
     line, column = document.value_place()
     return [
@@ -57,6 +57,6 @@ def _metric(document: Document) -> list[ContentError]:
 
 _RULES: dict[type, Callable[[Document], list[ContentError]]] = {
     Release: _release,
-    RoadmapItem: _item,
+    Item: _item,
     Metric: _metric,
 }

@@ -25,10 +25,9 @@ from roadmapgen.audience import views as v
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.pages import aggregates
 from roadmapgen.pages.charts import line_chart
+from roadmapgen.registry import KINDS, Kind
 
 FEED_LIMIT = 50
-DOCUMENT_KINDS = ("item", "release", "persona", "objective", "feedback")
-"""Kinds with a page per document, in the order the plan (and the sitemap) lists them."""
 
 
 def every(kind: str, *, bodies: bool = False) -> str:
@@ -113,26 +112,33 @@ def plan_pages(site: v.Site, own_pages: PagesOf | None = None) -> Plan:
     pages = [*_overview_pages(site)]
     if internal:
         pages.extend(_internal_pages())
-    for kind in DOCUMENT_KINDS:
-        if kind != "feedback" or internal:
-            pages.extend(spec for entry in site.entries(kind) for spec in own_pages(entry))
+    for kind in KINDS.values():
+        if kind.page_template is not None:  # a site's entries hold only the documents it shows
+            pages.extend(spec for entry in site.entries(kind.name) for spec in own_pages(entry))
     pages.extend(_data_files(site))
     html_pages = tuple(spec.page for spec in pages if spec.page.path.endswith(".html") and spec.page.path != "404.html")
     pages.append(_sitemap(site, html_pages))
     return Plan(nav=_nav(site), pages=tuple(pages))
 
 
+_OVERVIEW_NAV = (
+    (10, "roadmap", "Roadmap", None, False),
+    (20, "releases", "Releases", None, False),
+    (50, "metrics", "Metrics", "metric", False),
+    (60, "priorities", "Priorities", None, True),
+    (70, "research", "Research", None, True),
+)
+"""Navigation to overview pages that are not a kind's listing: (place, section, label, shown if this kind
+has documents here, internal only). Listings place themselves (:class:`roadmapgen.registry.Listing`)."""
+
+
 def _nav(site: v.Site) -> tuple[NavLink, ...]:
-    links = [NavLink("roadmap", "Roadmap", ROOT + "roadmap/"), NavLink("releases", "Releases", ROOT + "releases/")]
-    for section, label, kind in (("personas", "Personas", "persona"), ("objectives", "Objectives", "objective"),
-                                 ("metrics", "Metrics", "metric")):
-        if site.entries(kind):
-            links.append(NavLink(section, label, f"{ROOT}{section}/"))
-    if site.info.is_internal:
-        links += [NavLink("priorities", "Priorities", ROOT + "priorities/"),
-                  NavLink("research", "Research", ROOT + "research/"),
-                  NavLink("feedback", "Feedback", ROOT + "feedback/")]
-    return tuple(links)
+    internal = site.info.is_internal
+    links = [(place, NavLink(section, label, f"{ROOT}{section}/")) for place, section, label, kind, internal_only
+             in _OVERVIEW_NAV if (internal or not internal_only) and (kind is None or site.entries(kind))]
+    links += [(kind.listing.nav, NavLink(kind.section, kind.listing.title, f"{ROOT}{kind.section}/"))
+              for kind in KINDS.values() if kind.listing is not None and site.entries(kind.name)]
+    return tuple(link for _, link in sorted(links, key=lambda pair: pair[0]))
 
 
 def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
@@ -147,13 +153,19 @@ def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
     yield _html("releases/index.html", "changelog.html", "Releases", "releases",
                 frozenset({every("release", bodies=True)}), lambda s: {"releases": s.releases})
     yield replace(_html("404.html", "404.html", "Page not found", "none", frozenset()), root=_absolute_path(site))
-    for kind, section, title in (("persona", "personas", "Personas"), ("objective", "objectives", "Objectives")):
-        if site.entries(kind):
-            yield _html(f"{section}/index.html", f"{section}.html", title, section, frozenset({every(kind)}),
-                        lambda s, section=section: {section: getattr(s, section)})
+    for kind in KINDS.values():
+        if kind.listing is not None and site.entries(kind.name):
+            yield _listing(kind)
     if site.entries("metric"):
         yield _html("metrics/index.html", "metrics.html", "Metrics", "metrics", frozenset({every("metric")}),
                     lambda s: {"charts": _charts(s.metrics)})
+
+
+def _listing(kind: Kind) -> PageSpec:
+    assert kind.listing is not None
+    listing, name = kind.listing, kind.name
+    return _html(f"{kind.section}/index.html", listing.template, listing.title, kind.section,
+                 frozenset({every(name)}), lambda s: {listing.variable: s.all(name)})
 
 
 def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Any], ...]:
@@ -161,18 +173,11 @@ def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Any]
                  for metric in metrics)
 
 
-_OWN_PAGES = {
-    "item": ("roadmap", "item.html", "item"),
-    "release": ("releases", "release.html", "release"),
-    "persona": ("personas", "persona.html", "persona"),
-    "objective": ("objectives", "objective.html", "objective"),
-    "feedback": ("feedback", "feedback.html", "entry"),
-}
-
-
 def pages_of(entry: v.Entry) -> tuple[PageSpec, ...]:
-    """A document's own pages: one per item, release, persona, objective and feedback entry."""
-    folder, template, name = _OWN_PAGES[entry.kind]
+    """A document's own page (for kinds that have one, see :attr:`roadmapgen.registry.Kind.page_template`)."""
+    kind = KINDS[entry.kind]
+    folder, template, name = kind.section, kind.page_template, kind.page_variable
+    assert template is not None
     key = entry.key
 
     def context(site: v.Site) -> Mapping[str, Any]:
@@ -194,8 +199,6 @@ def _internal_pages() -> Iterator[PageSpec]:
                 frozenset({every("item")}), priorities)
     yield _html("research/index.html", "research.html", "Research", "research",
                 frozenset({every("feedback"), every("persona")}), research)
-    yield _html("feedback/index.html", "feedback-list.html", "Feedback", "feedback", frozenset({every("feedback")}),
-                lambda s: {"feedback": s.feedback})  # type: ignore[attr-defined]
 
 
 def _data_files(site: v.Site) -> Iterator[PageSpec]:
@@ -217,7 +220,7 @@ def _data_files(site: v.Site) -> Iterator[PageSpec]:
 
 def _sitemap(site: v.Site, pages: tuple[PageInfo, ...]) -> PageSpec:
     info = PageInfo(path="sitemap.xml", url=ROOT + "sitemap.xml", title="sitemap", section="none")
-    deps = frozenset({every(kind) for kind in ("item", "release", "persona", "objective", "metric", "feedback")})
+    deps = frozenset(every(kind.name) for kind in KINDS.values() if kind.file is None)
     return PageSpec(page=info, template="sitemap.xml", context=lambda s: {"pages": pages}, deps=deps,
                     root=site.info.base_url or "")
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roadmapgen.audience.project import Audience, Projector, hidden_link_warnings, item_card, make_projector
-from roadmapgen.audience.site import PublicSite, display_order, entry_of, make_site, today_for
+from roadmapgen.audience.projector import Audience, Projector, hidden_link_warnings, item_card, make_projector
+from roadmapgen.audience.site import SiteViews, display_order, entry_of, make_site, today_for
 from roadmapgen.config import CONFIG_FILE, SiteConfig, load_config
 from roadmapgen.errors import ContentError, Report
 from roadmapgen.load.discover import ProjectFiles, discover
@@ -31,7 +31,7 @@ from roadmapgen.load.layout import SourceFile, kind_of_key
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.memo import IdentityMemo
 from roadmapgen.model.document import Document
-from roadmapgen.audience.kinds import project_document
+from roadmapgen.audience.projections import project_document
 from roadmapgen.model.graph import Corpus, link, relink
 from roadmapgen.model.read import read_document
 from roadmapgen.pages.plan import PageSpec, Plan, every, pages_of, plan_pages
@@ -44,7 +44,7 @@ class Snapshot:
     """One consistent version of the site: what the server answers from."""
 
     version: int
-    site: PublicSite
+    site: SiteViews
     plan: Plan
     pages: Mapping[str, PageSpec]
     files: Mapping[str, Path]
@@ -81,7 +81,7 @@ class _State:
     files: ProjectFiles
     corpus: Corpus
     projector: Projector
-    site: PublicSite
+    site: SiteViews
     warnings: dict[str, list[ContentError]]
 
 
@@ -177,7 +177,7 @@ class LiveSite:
     def _projector(self, corpus: Corpus, config: SiteConfig, today: dt.date) -> Projector:
         return make_projector(corpus, config.settings, self.audience, today, self._cards)
 
-    def _site(self, projector: Projector, views: dict[str, Any]) -> PublicSite:
+    def _site(self, projector: Projector, views: dict[str, Any]) -> SiteViews:
         return make_site(projector, views, self._order, self._entries)
 
     def _load_changes(self, report: Report) -> tuple[_State | None, set[str]]:

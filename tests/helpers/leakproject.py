@@ -17,11 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from roadmapgen.model.document import MODELS
+from roadmapgen.registry import KINDS
 from roadmapgen.schema import public_keys
-
-FOLDERS = {"objective": "objectives", "persona": "personas", "item": "roadmap", "release": "releases",
-           "feedback": "feedback", "metric": "metrics"}
 
 
 @dataclass
@@ -62,6 +59,8 @@ def _value(annotation: Any, where: str, markers: Markers, persona_slug: str, nam
     origin = typing.get_origin(annotation)
     args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
     if origin is typing.Annotated:
+        if any(getattr(meta, "json_schema", {}).get("format") == "uri" for meta in typing.get_args(annotation)[1:]):
+            return f"https://{markers.text(where)}.example/"
         return _value(args[0], where, markers, persona_slug, name)
     if origin in (types.UnionType, typing.Union):
         return _value(args[0], where, markers, persona_slug, name)
@@ -92,4 +91,10 @@ def _value(annotation: Any, where: str, markers: Markers, persona_slug: str, nam
 
 def internal_fields(kind: str) -> list[str]:
     """Every front-matter key of ``kind`` that the public site must not show."""
-    return [name for name in MODELS[kind].model_fields if name not in public_keys(kind) and name != "visibility"]
+    return [name for name in KINDS[kind].model.model_fields if name not in public_keys(kind) and name != "visibility"]
+
+
+def accepts_public(kind: str) -> bool:
+    """Whether a document of ``kind`` may say ``visibility: public`` (feedback may not; competitors may, to no effect)."""
+    schema = KINDS[kind].model.model_json_schema()["properties"]["visibility"]
+    return "public" in schema.get("enum", [schema.get("const")])

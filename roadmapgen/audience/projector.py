@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -26,8 +25,8 @@ from roadmapgen.errors import ContentError, warning
 from roadmapgen.load.layout import KINDS, document_key, kind_of_content_path
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
-from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
 from roadmapgen.model.fields import target_order
+from roadmapgen.model.front_matter import Feedback, Item, Persona
 from roadmapgen.model.graph import Corpus
 
 
@@ -36,28 +35,14 @@ class Audience(str, Enum):
     PUBLIC = "public"
 
 
-PUBLIC_REFERENCE_FIELDS = frozenset({"objective", "personas", "ships"})
+PUBLIC_REFERENCE_FIELDS = frozenset(ref.field for kind in KINDS.values() for ref in kind.references if ref.public)
 """Front-matter references the public site may follow (all of them public fields)."""
-ALL_REFERENCE_FIELDS = frozenset({"objective", "personas", "stories", "ships", "persona", "items"})
-
-_URL_PREFIX = {"objective": "objectives/", "persona": "personas/", "item": "roadmap/", "release": "releases/", "feedback": "feedback/"}
+ALL_REFERENCE_FIELDS = frozenset(ref.field for kind in KINDS.values() for ref in kind.references)
 
 
 def page_path(doc: Document) -> str:
     """Where a document is shown, relative to the site root ('' is the home page)."""
-    if doc.kind == "vision":
-        return ""
-    if doc.kind == "metric":
-        return f"metrics/#{doc.slug}"
-    return f"{_URL_PREFIX[doc.kind]}{doc.slug}/"
-
-
-def release_order(doc: Document) -> tuple[dt.date, tuple[tuple[int, str], ...]]:
-    """Sort key of releases, oldest first: date, then version compared number by number."""
-    fields = doc.fields
-    assert isinstance(fields, Release)
-    parts = tuple((int(p), "") if p.isdigit() else (-1, p) for p in re.split(r"(\d+)", fields.version) if p)
-    return fields.date, parts
+    return KINDS[doc.kind].page_path(doc.slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +133,7 @@ def hidden_link_warnings(corpus: Corpus, doc: Document) -> list[ContentError]:
 def item_card(doc: Document, internal: bool) -> v.ItemCard:
     """A roadmap item as lists show it; depends on the item's own fields only."""
     f = doc.fields
-    assert isinstance(f, RoadmapItem)
+    assert isinstance(f, Item)
     common = dict(slug=doc.slug, url=ROOT + page_path(doc), title=f.title, status=f.status,
                   horizon=f.horizon, summary=f.summary, target=f.target, tags=f.tags)
     if not internal:
@@ -162,16 +147,7 @@ def item_view_order(item: v.ItemCard) -> tuple[tuple[int, int, int], str, str]:
 
 
 def title_of(doc: Document) -> str:
-    f: Any = doc.fields
-    if isinstance(f, Persona):
-        return f.name
-    if isinstance(f, Release):
-        return f"{f.version}: {f.title}" if f.title else f.version
-    if isinstance(f, Metric):
-        return f.name
-    if isinstance(f, Feedback):
-        return f.customer or f"{f.source.capitalize()} feedback, {f.date.isoformat()}"
-    return str(f.title)
+    return KINDS[doc.kind].title(doc.fields)
 
 
 def feedback_ref(doc: Document) -> v.FeedbackRef:
@@ -192,6 +168,3 @@ def extra_rows(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
 def avatar_url(persona: Persona) -> str | None:
     return ROOT + quote(persona.avatar) if persona.avatar else None
 
-
-def kind_label(kind: str) -> str:
-    return KINDS[kind].label

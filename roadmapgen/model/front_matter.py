@@ -122,7 +122,7 @@ class Story(FrontMatter):
     """Why they want it."""
 
 
-class RoadmapItem(FrontMatter):
+class Item(FrontMatter):
     """content/roadmap/<slug>.md: an initiative or feature on the roadmap."""
 
     model_config = _DOCSTRINGS
@@ -227,3 +227,4 @@ class Metric(FrontMatter):
     """'public' to chart the metric on the public site; internal otherwise."""
     extra: Extra | None = None
     """Free-form data for the team; never public."""
+

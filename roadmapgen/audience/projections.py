@@ -12,10 +12,11 @@ from typing import Any
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.guard import LeakError, check_public
-from roadmapgen.audience.project import Projector, avatar_url, extra_rows, page_path, release_order
+from roadmapgen.audience.projector import Projector, avatar_url, extra_rows, page_path
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
-from roadmapgen.model.documents import Feedback, Metric, Objective, Persona, Release, RoadmapItem, Vision
+from roadmapgen.registry import KINDS, release_order
+from roadmapgen.model.front_matter import Feedback, Metric, Objective, Persona, Release, Item, Vision
 
 
 def project_document(p: Projector, doc: Document) -> Any:
@@ -71,10 +72,10 @@ def _persona(p: Projector, doc: Document) -> Any:
 
 def _item(p: Projector, doc: Document) -> Any:
     f = doc.fields
-    assert isinstance(f, RoadmapItem)
+    assert isinstance(f, Item)
     body = p.body(doc)
     card = p.card(doc)
-    releases = sorted(p.referring(doc, "release", "ships"), key=release_order, reverse=True)
+    releases = sorted(p.referring(doc, "release", "ships"), key=_release_order, reverse=True)
     common = dict(
         **{name: getattr(card, name) for name in v.ItemCard.__dataclass_fields__},
         objective=p.ref(f"objectives/{f.objective}") if f.objective else None,
@@ -87,7 +88,7 @@ def _item(p: Projector, doc: Document) -> Any:
     return v.InternalItemView(**common, **_item_internals(p, doc, f))
 
 
-def _item_internals(p: Projector, doc: Document, f: RoadmapItem) -> dict[str, Any]:
+def _item_internals(p: Projector, doc: Document, f: Item) -> dict[str, Any]:
     rice = None
     if f.rice:
         rice = v.RiceView(reach=f.rice.reach, impact=f.rice.impact, confidence=f.rice.confidence,
@@ -102,6 +103,10 @@ def _item_internals(p: Projector, doc: Document, f: RoadmapItem) -> dict[str, An
                 feedback=p.feedback_refs(doc, "items"), last_changed=last_changed,
                 stale=(p.today - last_changed).days > p.settings.stale_after_days,
                 extra=extra_rows(f.extra))
+
+
+def _release_order(doc: Document) -> tuple[Any, ...]:
+    return release_order(doc.fields, doc.slug)  # type: ignore[arg-type]
 
 
 def _release_ref(doc: Document) -> v.ReleaseRef:
@@ -156,3 +161,5 @@ _BY_KIND: dict[str, Callable[[Projector, Document], Any]] = {
     "metric": _metric,
     "feedback": _feedback,
 }
+if _BY_KIND.keys() != KINDS.keys():
+    raise RuntimeError(f"kinds without a projection: {sorted(KINDS.keys() - _BY_KIND.keys())}")
