@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from roadmapgen.model.fields import FrontMatter, target_order
 from roadmapgen.model.front_matter import (
+    Competitor,
     Feedback,
     Item,
     Metric,
@@ -151,7 +152,7 @@ _KINDS = (
          public_fields=frozenset({"title", "status", "horizon", "summary", "target", "objective", "personas", "tags",
                                   _VISIBLE}),
          references=(Reference("objective", "objective", public=True), Reference("personas", "persona", public=True),
-                     Reference("stories", "persona", attribute="persona")),
+                     Reference("stories", "persona", attribute="persona"), Reference("competitors", "competitor")),
          section="roadmap", page_template="item.html", page_variable="item", description="summary",
          order=_item_order, scaffold="item.md"),
     Kind("release", "release", "releases", Release, slug_rule="version",
@@ -178,6 +179,10 @@ _KINDS = (
          section="feedback", page_template="feedback.html", page_variable="entry",
          listing=Listing("feedback-list.html", "Feedback", "feedback", nav=80), title=_feedback_title,
          order=_by_date, newest_first=True, scaffold="feedback.md"),
+    Kind("competitor", "competitor", "competitors", Competitor,
+         section="market", page_template="competitor.html", page_variable="competitor",
+         listing=Listing("market.html", "Market", "competitors", nav=90), title=lambda f: f.name,
+         description="segment", order=_by_name, scaffold="competitor.md"),
 )
 
 KINDS: Mapping[str, Kind] = {kind.name: kind for kind in _KINDS}

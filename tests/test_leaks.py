@@ -300,6 +300,7 @@ def test_public_allow_list_is_the_one_the_spec_gives() -> None:
         "release": ["date", "ships", "summary", "title", "version"],
         "feedback": [],
         "metric": ["kind", "name", "points", "unit"],
+        "competitor": [],
     }
 
 

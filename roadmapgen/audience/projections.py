@@ -16,7 +16,7 @@ from roadmapgen.audience.projector import Projector, avatar_url, extra_rows, pag
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
 from roadmapgen.registry import KINDS, release_order
-from roadmapgen.model.front_matter import Feedback, Metric, Objective, Persona, Release, Item, Vision
+from roadmapgen.model.front_matter import Competitor, Feedback, Metric, Objective, Persona, Release, Item, Vision
 
 
 def project_document(p: Projector, doc: Document) -> Any:
@@ -100,6 +100,7 @@ def _item_internals(p: Projector, doc: Document, f: Item) -> dict[str, Any]:
     )
     last_changed = p.corpus.last_changed.get(doc.key, p.today)
     return dict(visibility=f.visibility, owner=f.owner, rice=rice, stories=stories,
+                competitors=p.refs(f"competitors/{slug}" for slug in f.competitors),
                 feedback=p.feedback_refs(doc, "items"), last_changed=last_changed,
                 stale=(p.today - last_changed).days > p.settings.stale_after_days,
                 extra=extra_rows(f.extra))
@@ -152,6 +153,18 @@ def _feedback(p: Projector, doc: Document) -> Any:
     return view
 
 
+def _competitor(p: Projector, doc: Document) -> Any:
+    f = doc.fields
+    assert isinstance(f, Competitor)
+    if not p.internal:
+        raise LeakError("competitor analysis on the public site")
+    return v.CompetitorView(
+        slug=doc.slug, url=ROOT + page_path(doc), name=f.name, segment=f.segment, website=f.website,
+        strengths=f.strengths, weaknesses=f.weaknesses, pricing=f.pricing, last_reviewed=f.last_reviewed,
+        items=p.cards(p.referring(doc, "item", "competitors")), body=p.body(doc), extra=extra_rows(f.extra),
+    )
+
+
 _BY_KIND: dict[str, Callable[[Projector, Document], Any]] = {
     "vision": _vision,
     "objective": _objective,
@@ -160,6 +173,7 @@ _BY_KIND: dict[str, Callable[[Projector, Document], Any]] = {
     "release": _release,
     "metric": _metric,
     "feedback": _feedback,
+    "competitor": _competitor,
 }
 if _BY_KIND.keys() != KINDS.keys():
     raise RuntimeError(f"kinds without a projection: {sorted(KINDS.keys() - _BY_KIND.keys())}")

@@ -4,7 +4,7 @@ The public site is made from this corpus alone, so no object a public template c
 — the site, a view, a document behind it — holds anything internal: not a field, not the
 internal body, not the slug of an internal document named in a public one. The
 registry's ``public_fields`` are the allow-list: a field added to a model is internal until
-it is named there, and a kind without one (feedback) never reaches the public
+it is named there, and a kind without one (feedback, competitors) never reaches the public
 corpus at all, whatever its front matter says.
 """
 

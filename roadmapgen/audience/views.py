@@ -183,6 +183,8 @@ class InternalItemView(ItemView):
     owner: str | None
     rice: RiceView | None
     stories: tuple[StoryView, ...]
+    competitors: tuple[PageRef, ...]
+    """Competitors this item answers."""
     feedback: tuple[FeedbackRef, ...]
     """Customer evidence naming this item, newest first."""
     last_changed: dt.date
@@ -249,6 +251,25 @@ class FeedbackView:
     items: tuple[ItemCard, ...]
     sentiment: str | None
     quote: str | None
+    body: Html
+    extra: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompetitorView:
+    """Internal only; there is no public counterpart."""
+
+    slug: str
+    url: str
+    name: str
+    segment: str | None
+    website: str | None
+    strengths: tuple[str, ...]
+    weaknesses: tuple[str, ...]
+    pricing: str | None
+    last_reviewed: dt.date | None
+    items: tuple[ItemCard, ...]
+    """Roadmap items that answer this competitor."""
     body: Html
     extra: tuple[tuple[str, str], ...]
 

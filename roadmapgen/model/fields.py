@@ -132,5 +132,17 @@ def _check_asset_path(value: str) -> str:
 AssetPath = Annotated[str, AfterValidator(_check_asset_path)]
 """A file under content/assets/, written relative to the content folder."""
 
+def _check_web_address(value: str) -> str:
+    scheme, _, rest = value.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or any(ch.isspace() for ch in value):
+        raise rule_error("must be a web address starting with https:// or http://", value)
+    return value
+
+
+WebAddress = Annotated[
+    str, AfterValidator(_check_web_address), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})
+]
+"""An http or https URL; other schemes (javascript:, data:) are refused so a link can never run code."""
+
 Extra = dict[str, Any]
 """Free-form data for the team's own use; never shown on the public site."""

@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from roadmapgen.model.fields import AssetPath, Day, Extra, FrontMatter, Seq, Slug, Target, Text, Visibility
+from roadmapgen.model.fields import AssetPath, Day, Extra, FrontMatter, Seq, Slug, Target, Text, Visibility, WebAddress
 
 Status = Literal["planned", "in-progress", "beta", "shipped", "paused", "cancelled"]
 Horizon = Literal["now", "next", "later"]
@@ -145,6 +145,8 @@ class Item(FrontMatter):
     """Free labels."""
     owner: Text | None = None
     """Who drives the item (internal)."""
+    competitors: Seq[Slug] = ()
+    """Slugs of the competitors this item answers (internal)."""
     rice: Rice | None = None
     """RICE prioritisation (internal)."""
     stories: Seq[Story] = ()
@@ -228,3 +230,26 @@ class Metric(FrontMatter):
     extra: Extra | None = None
     """Free-form data for the team; never public."""
 
+
+class Competitor(FrontMatter):
+    """content/competitors/<slug>.md: market analysis of one competitor; never public."""
+
+    model_config = _DOCSTRINGS
+    name: Text
+    """The competitor's name."""
+    segment: Text | None = None
+    """The market segment where the team meets them."""
+    website: WebAddress | None = None
+    """Their web site, an http or https address."""
+    strengths: Seq[Text] = ()
+    """Where they are stronger than us."""
+    weaknesses: Seq[Text] = ()
+    """Where they are weaker than us."""
+    pricing: Text | None = None
+    """How they charge, in a line."""
+    last_reviewed: Day | None = None
+    """When the team last reviewed this analysis, YYYY-MM-DD."""
+    visibility: Visibility = "internal"
+    """Ignored: competitor analysis is always internal (a warning says so when it reads 'public')."""
+    extra: Extra | None = None
+    """Free-form data for the team."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from roadmapgen.errors import ContentError
+from roadmapgen.errors import ContentError, warning
 from roadmapgen.model.document import Document
-from roadmapgen.model.front_matter import Item, Metric, Release
+from roadmapgen.model.front_matter import Competitor, Item, Metric, Release
 
 
 def document_rules(document: Document) -> list[ContentError]:
@@ -55,7 +55,18 @@ def _metric(document: Document) -> list[ContentError]:
     return problems
 
 
+def _competitor(document: Document) -> list[ContentError]:
+    fields = document.fields
+    assert isinstance(fields, Competitor)
+    if fields.visibility != "public":
+        return []
+    line, column = document.value_place("visibility")
+    return [warning(document.path, line, column,
+                    "competitor analysis is always internal: 'visibility: public' has no effect")]
+
+
 _RULES: dict[type, Callable[[Document], list[ContentError]]] = {
+    Competitor: _competitor,
     Release: _release,
     Item: _item,
     Metric: _metric,
