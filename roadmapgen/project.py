@@ -1,18 +1,25 @@
-"""Load a whole project: config -> files -> documents -> corpus, every problem collected."""
+"""The load stages: config -> files -> documents -> corpus, every problem collected.
+
+:func:`load` runs them over the whole project (builds, ``check``, ``diff``, the first
+preview); :func:`reload` runs the same stages over the files a change touched, reusing
+the rest of a previous :class:`Loaded` (the live preview).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from roadmapgen.config import CONFIG_FILE, SiteConfig, load_config
-from roadmapgen.errors import Report, UsageError
+from roadmapgen.errors import ContentError, Report, UsageError
 from roadmapgen.load.discover import ProjectFiles, discover
-from roadmapgen.load.history import last_changed
+from roadmapgen.load.history import last_changed, modified_date
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.markdown.parser import BodyParser
-from roadmapgen.model.graph import Corpus, link
+from roadmapgen.model.document import Document
+from roadmapgen.model.graph import Corpus, link, relink
 from roadmapgen.model.read import ReadResult, read_document
 
 ReadMany = Callable[[Iterable[SourceFile]], Iterator[ReadResult]]
@@ -58,16 +65,68 @@ def scan_project(
     return config, files
 
 
-def load_corpus(config: SiteConfig, files: ProjectFiles, report: Report, read_many: ReadMany = read_serially) -> Corpus:
-    documents = []
-    for result in read_many(files.documents):
-        report.extend(result.problems)
-        if result.document is not None:
-            documents.append(result.document)
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A project read and linked, with what each stage found, so a change can redo only its part."""
+
+    config: SiteConfig
+    files: ProjectFiles
+    reads: Mapping[str, ReadResult]
+    """Each file's read result, by document key."""
+    history: Mapping[str, dt.date]
+    corpus: Corpus
+    link_problems: tuple[ContentError, ...]
+
+    def problems(self) -> list[ContentError]:
+        found = [problem for result in self.reads.values() for problem in result.problems]
+        return found + list(self.link_problems)
+
+
+def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_serially) -> Loaded:
+    """Read every document, date it and link the corpus."""
+    reads = {source.key: result for source, result in zip(files.documents, read_many(files.documents), strict=True)}
     history = last_changed(config.project_dir, files.documents)
-    corpus, problems = link(documents, files.assets, history, existing=(source.key for source in files.documents))
-    report.extend(problems)
-    return corpus
+    return _linked(config, files, reads, history)
+
+
+def _linked(config: SiteConfig, files: ProjectFiles, reads: dict[str, ReadResult], history: dict[str, dt.date]) -> Loaded:
+    documents = (result.document for result in reads.values() if result.document is not None)
+    corpus, problems = link(documents, files.assets, history, existing=reads.keys())
+    return Loaded(config, files, reads, history, corpus, tuple(problems))
+
+
+def reload(
+    previous: Loaded, paths: Collection[Path], read_many: ReadMany = read_serially
+) -> tuple[Loaded, frozenset[str], list[ContentError]] | None:
+    """``previous`` brought up to date with the files at ``paths``: (loaded, keys of changed documents,
+    problems finding files). None when the change needs :func:`load` (the set of assets changed)."""
+    config, files, problems = previous.config, previous.files, []
+    known = {source.absolute for source in files.documents}
+    if any(path not in known or not path.exists() for path in paths):
+        files, problems = discover(config.project_dir, config.content_dir)
+    if files.assets.keys() != previous.files.assets.keys():
+        return None
+    current = {source.key for source in files.documents}
+    removed = previous.reads.keys() - current
+    changed = [source for source in files.documents if source.absolute in paths]
+    reads = {key: result for key, result in previous.reads.items() if key not in removed}
+    reads.update({source.key: result for source, result in zip(changed, read_many(changed), strict=True)})
+    history = {key: day for key, day in previous.history.items() if key not in removed}
+    history.update({source.key: modified_date(source.absolute) for source in changed})
+    keys = frozenset({source.key for source in changed} | removed)
+    documents: dict[str, Document | None] = {key: _document(reads.get(key)) for key in keys}
+    corpus, link_problems = relink(previous.corpus, documents, history, current)
+    return Loaded(config, files, reads, history, corpus, tuple(link_problems)), keys, problems
+
+
+def _document(result: ReadResult | None) -> Document | None:
+    return result.document if result is not None else None
+
+
+def load_corpus(config: SiteConfig, files: ProjectFiles, report: Report, read_many: ReadMany = read_serially) -> Corpus:
+    loaded = load(config, files, read_many)
+    report.extend(loaded.problems())
+    return loaded.corpus
 
 
 def load_project(

@@ -61,6 +61,13 @@ EDITS: list[tuple[str, Callable[[Path], list[Path]]]] = [
         (p / "content/feedback/2026-11-extra.md").write_text(
             "---\ndate: 2026-11-15\nsource: survey\nitems: [macros]\npersona: maya-agent\n---\nMore.\n"),
         p / "content/feedback/2026-11-extra.md"][1:]),
+    ("rename a competitor named by items", lambda p: [
+        replace_in(p / "content/competitors/deskhero.md", "name: DeskHero", "name: DeskHero Suite"),
+        p / "content/competitors/deskhero.md"][1:]),
+    ("add a competitor and name it from an item", lambda p: [
+        (p / "content/competitors/helpsy.md").write_text("---\nname: Helpsy\nvisibility: public\n---\nNew.\n"),
+        replace_in(p / "content/roadmap/macros.md", "owner: Dana Kim", "owner: Dana Kim\ncompetitors: [helpsy]"),
+        p / "content/competitors/helpsy.md", p / "content/roadmap/macros.md"][2:]),
     ("change a metric", lambda p: [
         replace_in(p / "content/metrics/nps.yaml", "value: 43", "value: 47"),
         p / "content/metrics/nps.yaml"][1:]),

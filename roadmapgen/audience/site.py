@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from roadmapgen.audience import views as v
@@ -23,7 +24,7 @@ from roadmapgen.audience.projector import (
     make_projector,
     title_of,
 )
-from roadmapgen.config import SiteConfig
+from roadmapgen.config import ConfigFile, SiteConfig
 from roadmapgen.errors import ContentError
 from roadmapgen.load.layout import KINDS
 from roadmapgen.memo import IdentityMemo
@@ -147,21 +148,88 @@ def make_site(projector: Projector, views: Mapping[str, Any] | None = None, orde
     return kind(projector, views, order, entry)
 
 
+class SiteMemos:
+    """Per-object memos of what a site computes for each document; a live preview keeps them
+    across rebuilds, so an unchanged document's card, sort key and entry are made once."""
+
+    def __init__(self, audience: Audience) -> None:
+        # Each item's card appears on many pages (personas, objectives, releases, feedback): make it once.
+        self.cards = IdentityMemo(functools.partial(item_card, internal=audience is Audience.INTERNAL))
+        self.order = IdentityMemo(display_order)
+        self.entries = IdentityMemo(entry_of)
+
+    def next_round(self) -> None:
+        for memo in (self.cards, self.order, self.entries):
+            memo.next_round()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectedSite:
+    """One audience's site, the corpus it was made from, and the warnings it causes, by document."""
+
+    site: SiteViews
+    corpus: Corpus
+    warnings: Mapping[str, tuple[ContentError, ...]]
+
+    def problems(self) -> list[ContentError]:
+        return [problem for found in self.warnings.values() for problem in found]
+
+
+def project(corpus: Corpus, settings: ConfigFile, audience: Audience, source_date: dt.date | None,
+            memos: SiteMemos, views: Mapping[str, Any] | None = None) -> ProjectedSite:
+    """The site for ``audience``; views are made when pages ask for them (``views``: made already)."""
+    projector = make_projector(corpus, settings, audience, today_for(corpus, source_date), memos.cards)
+    site = make_site(projector, views, memos.order, memos.entries)
+    return ProjectedSite(site, corpus, link_warnings(corpus, audience, corpus.documents))
+
+
+def reproject(previous: ProjectedSite, views: Mapping[str, Any], corpus: Corpus, settings: ConfigFile,
+              changed: Collection[str], source_date: dt.date | None,
+              memos: SiteMemos) -> tuple[ProjectedSite, set[str]]:
+    """:func:`project` after the documents ``changed`` changed: the new site keeps every view of
+    ``views`` that cannot have changed, and the keys whose view did change (or was never made)."""
+    old = previous.site._projector
+    audience = old.audience
+    today = today_for(corpus, source_date)
+    affected = set(changed) if today == old.today else set(corpus.documents) | set(previous.corpus.documents)
+    for key in changed:
+        affected |= corpus.neighbours(key) | previous.corpus.neighbours(key)
+    projector = make_projector(corpus, settings, audience, today, memos.cards)
+    kept = dict(views)
+    changed_views = set()
+    for key in affected:
+        before = kept.pop(key, None)
+        doc = projector.corpus.documents.get(key)
+        if doc is None or not projector.shows(doc) or before is None:
+            changed_views.add(key)  # a view nobody made is on no rendered page
+            continue
+        kept[key] = project_document(projector, doc)
+        if kept[key] != before:
+            changed_views.add(key)
+    warnings = {key: found for key, found in previous.warnings.items() if key not in affected}
+    warnings.update(link_warnings(corpus, audience, affected))
+    site = make_site(projector, kept, memos.order, memos.entries)
+    return ProjectedSite(site, corpus, warnings), changed_views
+
+
+def link_warnings(corpus: Corpus, audience: Audience, keys: Iterable[str]) -> dict[str, tuple[ContentError, ...]]:
+    """For the public site: links of the documents ``keys`` that it shows as plain text (their target is internal)."""
+    if audience is Audience.INTERNAL:
+        return {}
+    found = {}
+    for key in keys:
+        doc = corpus.documents.get(key)
+        if doc is not None and (problems := hidden_link_warnings(corpus, doc)):
+            found[key] = tuple(problems)
+    return found
+
+
 def project_site(
     corpus: Corpus, config: SiteConfig, audience: Audience, source_date: dt.date | None = None
 ) -> tuple[SiteViews, list[ContentError]]:
     """The site for ``audience``, and the warnings it causes (links shown as plain text)."""
-    # Each item's card appears on many pages (personas, objectives, releases, feedback): make it once.
-    cards = IdentityMemo(functools.partial(item_card, internal=audience is Audience.INTERNAL))
-    projector = make_projector(corpus, config.settings, audience, today_for(corpus, source_date), cards)
-    site = make_site(projector)
-    warnings = [] if audience is Audience.INTERNAL else public_link_warnings(corpus)
-    return site, warnings
-
-
-def public_link_warnings(corpus: Corpus) -> list[ContentError]:
-    """Links of public documents that the public site shows as plain text (their target is internal)."""
-    return [problem for doc in corpus.documents.values() for problem in hidden_link_warnings(corpus, doc)]
+    projected = project(corpus, config.settings, audience, source_date, SiteMemos(audience))
+    return projected.site, projected.problems()
 
 
 def project_all(site: SiteViews, kinds: Iterable[str] = tuple(KINDS)) -> None:
