@@ -70,8 +70,11 @@ def bench(size: int, runs: int, with_hugo: bool = True) -> dict[str, list[Run]]:
         results["unchanged"].append(roadmapgen(project, out, cache))
         edit_one(project, run)
         results["one file"].append(roadmapgen(project, out, cache))
-        print(f"  {size} items, run {run + 1}: " + ", ".join(f"{name} {rs[-1].seconds:.2f}s" for name, rs in results.items() if rs),
-              flush=True)
+        print(
+            f"  {size} items, run {run + 1}: "
+            + ", ".join(f"{name} {rs[-1].seconds:.2f}s" for name, rs in results.items() if rs),
+            flush=True,
+        )
     return results
 
 
@@ -101,7 +104,10 @@ def main() -> None:
         print(f"| {size:,} | " + (f"{base:.2f} s" if base else "not run") + " | " + " | ".join(cells) + f" | {mem} |")
     if len(table) > 1:
         (small, s1, _), (large, s2, _) = table[-2], table[-1]
-        print(f"\ncold build, {large:,} vs {small:,} items: {s2['cold'] / s1['cold']:.1f}× the time for {large / small:.0f}× the items")
+        print(
+            f"\ncold build, {large:,} vs {small:,} items: {s2['cold'] / s1['cold']:.1f}× the time for "
+            f"{large / small:.0f}× the items"
+        )
 
 
 if __name__ == "__main__":

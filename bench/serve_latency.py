@@ -32,7 +32,9 @@ from common import REPO, corpus, hugo_binary, median, percentile  # noqa: E402
 EDITED = [f"item-{n:05d}" for n in (42, 137, 256, 512, 777)]
 
 
-def start(command: list[str], ready: re.Pattern[str], cwd: Path | None = None) -> tuple[subprocess.Popen[str], str, float]:
+def start(
+    command: list[str], ready: re.Pattern[str], cwd: Path | None = None
+) -> tuple[subprocess.Popen[str], str, float]:
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -143,8 +145,11 @@ def main() -> None:
             theirs, their_start = hugo_latencies(hugo_site, args.edits)
             row += [median(theirs) * 1000, percentile(theirs, 0.9) * 1000, their_start, median(ours) / median(theirs)]
         rows.append(row)
-        print(f"{size} items: roadmapgen median {row[1]:.0f} ms" + (f", hugo median {row[4]:.0f} ms" if len(row) > 4 else ""),
-              flush=True)
+        print(
+            f"{size} items: roadmapgen median {row[1]:.0f} ms"
+            + (f", hugo median {row[4]:.0f} ms" if len(row) > 4 else ""),
+            flush=True,
+        )
     print("\n| items | roadmapgen serve: median / p90 (startup) | hugo server: median / p90 (startup) | ratio |")
     print("|---:|---:|---:|---:|")
     for row in rows:

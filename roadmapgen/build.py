@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmapgen.audience.projector import Audience
-from roadmapgen.audience.site import project_all, project_site, today_for
-from roadmapgen.audience.site import SiteViews
+from roadmapgen.audience.site import SiteViews, project_all, project_site, today_for
 from roadmapgen.cache import CACHE_DIR, DocumentCache, code_fingerprint, manifest_path
 from roadmapgen.config import CONFIG_FILE, SiteConfig
 from roadmapgen.errors import ContentError, Report
@@ -159,7 +158,9 @@ def _names(audiences: Sequence[Audience]) -> list[str]:
     return [audience.value for audience in audiences]
 
 
-def _project_sites(corpus: Corpus, config: SiteConfig, options: BuildOptions, report: Report) -> dict[Audience, SiteViews]:
+def _project_sites(
+    corpus: Corpus, config: SiteConfig, options: BuildOptions, report: Report
+) -> dict[Audience, SiteViews]:
     sites = {}
     for audience in options.audiences:
         site, problems = project_site(corpus, config, audience, options.source_date)
@@ -327,7 +328,9 @@ def _spread(setup: Callable[[], Callable[[_Task], Any]], tasks: list[_Task], job
         execute = setup()
         return lambda batch: [execute(task) for task in batch]
 
-    return [outcome for batch in map_forked(setup_batch, list(by_site.values()), jobs, share_here=True) for outcome in batch]
+    return [
+        outcome for batch in map_forked(setup_batch, list(by_site.values()), jobs, share_here=True) for outcome in batch
+    ]
 
 
 def _stats_of(files: dict[str, FileRecord], rendered: int) -> SiteStats:

@@ -24,9 +24,9 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import roadmapgen
 from roadmapgen.load.layout import SourceFile
@@ -68,7 +68,7 @@ class DocumentCache:
         """``roadmapgen check`` uses the cache but writes nothing."""
         self._packs: dict[str, Pack] = {}
         self._sources: dict[str, SourceFile] = {}
-        self._reducers = {**copyreg.dispatch_table, **_FAST_REDUCERS, Pack: self._pack_reference,
+        self._reducers: dict[type, Any] = {**copyreg.dispatch_table, **_FAST_REDUCERS, Pack: self._pack_reference,
                           SourceFile: _source_reference}
 
     def _path(self, digest: str) -> Path:
@@ -107,7 +107,7 @@ class DocumentCache:
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         # A table entry, not persistent_id: that would be a Python call for every object pickled.
-        pickler.dispatch_table = self._reducers  # type: ignore[assignment]
+        pickler.dispatch_table = self._reducers
         with _collector_off():
             pickler.dump(value)
         return buffer.getvalue()
@@ -178,7 +178,9 @@ def _by_init_fields(cls: type) -> Callable[[object], tuple[type, tuple[object, .
     return lambda obj: (cls, values(obj))
 
 
-_FAST_REDUCERS = {cls: _by_init_fields(cls) for cls in (ReadResult, Document, Body, BodyLink, AssetUse, StoredHtml)}
+_FAST_REDUCERS: dict[type, Any] = {
+    cls: _by_init_fields(cls) for cls in (ReadResult, Document, Body, BodyLink, AssetUse, StoredHtml)
+}
 """The classes a snapshot holds tens of thousands of."""
 
 
@@ -228,7 +230,9 @@ def save_snapshot(cache: DocumentCache, snapshot: Snapshot) -> None:
     in_use = _packs_of(snapshot)
     if len(in_use) > MAX_PACKS:
         writer = PackWriter(cache.folder)
-        snapshot = replace(snapshot, results={digest: result.with_body_in(writer) for digest, result in snapshot.results.items()})
+        snapshot = replace(
+            snapshot, results={digest: result.with_body_in(writer) for digest, result in snapshot.results.items()}
+        )
         in_use = _packs_of(snapshot)
     cache.store_file("snapshot.pickle", cache.dumps(snapshot))
     remove_packs(cache.folder, keep=in_use, older_than=time.time() - PACK_GRACE_SECONDS)

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the content has errors (nothing written), 2 usage error
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import json
@@ -44,10 +45,8 @@ def run() -> NoReturn:
     need flushing."""
     code = main()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`roadmapgen build | head`) or stream
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`roadmapgen build | head`) or stream
-            pass
     os._exit(code)
 
 
@@ -104,8 +103,12 @@ def _add_build(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def _performance_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--no-cache", action="store_true",
                          help="read every file and render every page again, ignoring the cache and the previous output")
-    command.add_argument("--cache-dir", metavar="DIR", type=Path,
-                         help="where to keep the cache (default: .roadmapgen-cache in the project); keep it between CI runs")
+    command.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        type=Path,
+        help="where to keep the cache (default: .roadmapgen-cache in the project); keep it between CI runs",
+    )
     command.add_argument("--jobs", metavar="N", type=int, default=0,
                          help="worker processes (default: one per core)")
 
@@ -130,7 +133,9 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _project_argument(command)
     command.add_argument("--audience", choices=("internal", "public"), default="internal",
                          help="which site to preview (default: internal)")
-    command.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    command.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
     command.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
     command.add_argument("--open", action="store_true", help="open the site in the web browser")
     command.add_argument("--poll", action="store_true",
@@ -179,13 +184,15 @@ def _add_schema(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 def _add_diff(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     command = commands.add_parser(
-        "diff", help="show how the roadmap changed between git revisions",
-        usage="roadmapgen diff [-h] REV [REV2] [PROJECT] [--audience {internal,public}] [--format {text,json,markdown}]",
+        "diff",
+        help="show how the roadmap changed between git revisions",
+        usage=("roadmapgen diff [-h] REV [REV2] [PROJECT] [--audience {internal,public}] [--format "
+               "{text,json,markdown}]"),
         description="Compare the roadmap at git revision REV with REV2 (default: the working tree): items added, "
-                    "removed, moved between horizons, changed status, retargeted or renamed. With --audience "
-                    "public, only what customers would see change: what merging will newly publish. "
-                    "With two arguments after REV, the first is REV2; with one, it is REV2 if git knows it "
-                    "as a revision, else PROJECT.",
+        "removed, moved between horizons, changed status, retargeted or renamed. With --audience "
+        "public, only what customers would see change: what merging will newly publish. "
+        "With two arguments after REV, the first is REV2; with one, it is REV2 if git knows it "
+        "as a revision, else PROJECT.",
     )
     command.add_argument("revisions", nargs="+", metavar="REV", help="REV [REV2] [PROJECT]")
     command.add_argument("--audience", choices=("internal", "public"), default="internal",
@@ -201,7 +208,7 @@ def source_date() -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.datetime.fromtimestamp(int(value), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(value), dt.UTC).date()
     except (ValueError, OverflowError, OSError):
         raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {value!r}") from None
 
@@ -356,7 +363,12 @@ def summary(result: BuildResult, project: Path) -> str:
     if result.up_to_date:
         return f"Nothing changed since the last build; {where}/ is up to date ({result.seconds * 1000:.0f} ms)."
     audiences = list(result.sites)
-    rows = [("Pages", "pages"), ("Feeds and data files", "files"), ("Assets", "assets"), ("Written this time", "rendered")]
+    rows = [
+        ("Pages", "pages"),
+        ("Feeds and data files", "files"),
+        ("Assets", "assets"),
+        ("Written this time", "rendered"),
+    ]
     header = "                      " + "".join(f"| {a.value.upper():>9} " for a in audiences)
     lines = [header, "-" * 22 + "+-----------" * len(audiences)]
     for label, attr in rows:

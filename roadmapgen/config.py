@@ -90,7 +90,9 @@ def load_config(project_dir: Path, *, output_dir: Path | None = None) -> tuple[S
     """
     path = project_dir / CONFIG_FILE
     if not path.is_file():
-        raise UsageError(f"{project_dir}: not a roadmapgen project (no {CONFIG_FILE}); run 'roadmapgen init DIR' to start one")
+        raise UsageError(
+            f"{project_dir}: not a roadmapgen project (no {CONFIG_FILE}); run 'roadmapgen init DIR' to start one"
+        )
     try:
         document = read_yaml(decode(path.read_bytes(), CONFIG_FILE), CONFIG_FILE)
     except ContentError as error:
@@ -119,9 +121,23 @@ def _check_folders(config: SiteConfig) -> list[ContentError]:
     problems = []
     if not config.content_dir.is_dir():
         place = config.places.get(("content_dir",), Place(1, 1, 1, 1))
-        problems.append(ContentError(CONFIG_FILE, place.value_line, place.value_column, f"content folder '{config.settings.content_dir}' does not exist"))
+        problems.append(
+            ContentError(
+                CONFIG_FILE,
+                place.value_line,
+                place.value_column,
+                f"content folder '{config.settings.content_dir}' does not exist",
+            )
+        )
     theme = config.settings.theme
     if config.theme_dir is None and theme != BUILTIN_THEME:
         place = config.places[("theme",)]
-        problems.append(ContentError(CONFIG_FILE, place.value_line, place.value_column, f"theme '{theme}' not found: there is no folder themes/{theme}"))
+        problems.append(
+            ContentError(
+                CONFIG_FILE,
+                place.value_line,
+                place.value_column,
+                f"theme '{theme}' not found: there is no folder themes/{theme}",
+            )
+        )
     return problems

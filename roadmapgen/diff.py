@@ -172,7 +172,9 @@ def _checkout(project_dir: Path, revision: str) -> Iterator[Path]:
         pathspec = [] if prefix == "." else ["--", prefix]
         made = _git(root, "archive", "--format=tar", f"--output={archive}", commit, *pathspec)
         if made.returncode != 0:
-            raise UsageError(f"the project did not exist at {revision!r}: {made.stderr.decode(errors='replace').strip()}")
+            raise UsageError(
+                f"the project did not exist at {revision!r}: {made.stderr.decode(errors='replace').strip()}"
+            )
         tree = Path(temporary) / "tree"
         if not hasattr(tarfile, "data_filter"):
             raise UsageError("diff needs Python 3.11.4 or later (for safe archive extraction)")
@@ -198,7 +200,7 @@ def _extract(tar: tarfile.TarFile, tree: Path) -> None:
             return None
 
     try:
-        tar.extractall(tree, filter=keep)
+        tar.extractall(tree, filter=keep)  # noqa: S202 -- `keep` is the filter: regular files and folders inside `tree`
     except tarfile.FilterError as exc:
         raise UsageError(f"cannot read the revision safely: {exc}") from None
     root = tree.resolve()
@@ -255,7 +257,11 @@ def as_markdown(result: DiffResult) -> str:
     lines = [f"**Roadmap changes** {_md(_heading(result))}: {_tally(result.changes)}", "",
              "| Change | Item | Before | After |", "|---|---|---|---|"]
     for change in result.changes:
-        item = f"[{_md(change.title)}](<{change.url}>)" if change.url.startswith(("https://", "http://")) else _md(change.title)
+        item = (
+            f"[{_md(change.title)}](<{change.url}>)"
+            if change.url.startswith(("https://", "http://"))
+            else _md(change.title)
+        )
         lines.append(f"| {_VERBS[change.change]} | {item} | {_md(change.before)} | {_md(change.after)} |")
     return "\n".join(lines) + "\n"
 

@@ -14,7 +14,7 @@ import multiprocessing.connection
 import os
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -98,9 +98,10 @@ def _work(setup: Callable[[], Callable[[Any], Any]], items: Sequence[Any], share
 def _collect(connections: list[multiprocessing.connection.Connection], results: list[Any]) -> None:
     pending = list(connections)
     while pending:
-        for connection in multiprocessing.connection.wait(pending):
+        for ready in multiprocessing.connection.wait(pending):
+            connection = cast(multiprocessing.connection.Connection, ready)  # wait() returns what it was given
             try:
-                kind, payload = connection.recv()  # type: ignore[union-attr]
+                kind, payload = connection.recv()
             except EOFError:
                 raise RuntimeError("a worker process died without finishing its work") from None
             if kind == "batch":

@@ -44,7 +44,10 @@ def find_project(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    raise UsageError(f"{start}: not inside a roadmapgen project (no {CONFIG_FILE} here or above); run 'roadmapgen init DIR' to start one")
+    raise UsageError(
+        f"{start}: not inside a roadmapgen project (no {CONFIG_FILE} here or above); run 'roadmapgen init DIR' "
+        "to start one"
+    )
 
 
 def read_serially(sources: Iterable[SourceFile]) -> Iterator[ReadResult]:
@@ -89,7 +92,9 @@ def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_ser
     return _linked(config, files, reads, history)
 
 
-def _linked(config: SiteConfig, files: ProjectFiles, reads: dict[str, ReadResult], history: dict[str, dt.date]) -> Loaded:
+def _linked(
+    config: SiteConfig, files: ProjectFiles, reads: dict[str, ReadResult], history: dict[str, dt.date]
+) -> Loaded:
     documents = (result.document for result in reads.values() if result.document is not None)
     corpus, problems = link(documents, files.assets, history, existing=reads.keys())
     return Loaded(config, files, reads, history, corpus, tuple(problems))
@@ -100,7 +105,8 @@ def reload(
 ) -> tuple[Loaded, frozenset[str], list[ContentError]] | None:
     """``previous`` brought up to date with the files at ``paths``: (loaded, keys of changed documents,
     problems finding files). None when the change needs :func:`load` (the set of assets changed)."""
-    config, files, problems = previous.config, previous.files, []
+    config, files = previous.config, previous.files
+    problems: list[ContentError] = []
     known = {source.absolute for source in files.documents}
     if any(path not in known or not path.exists() for path in paths):
         files, problems = discover(config.project_dir, config.content_dir)

@@ -7,8 +7,9 @@ last-change date and "today"). So a page's fingerprint hashes the content digest
 exactly those documents: if it is unchanged, the page's bytes are unchanged.
 
 The previous build's fingerprints and file stats (the manifest) live in the cache folder,
-one file per output folder, so the output itself stays byte-identical between builds. A file is reused only if its fingerprint matches and the file on disk is
-still the one the build wrote (size and modification time), so a hand-edited output is
+one file per output folder, so the output itself stays byte-identical between builds. A file
+is reused only if its fingerprint matches and the file on disk is still the one the build
+wrote (size and modification time), so a hand-edited output is
 never carried forward.
 """
 
@@ -104,7 +105,7 @@ class Manifest:
     def load(cls, path: Path) -> Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            sites = {name: {path: tuple(record) for path, record in files.items()}  # type: ignore[misc]
+            sites = {name: {path: tuple(record) for path, record in files.items()}
                      for name, files in data["sites"].items()}
             return cls(data.get("inputs"), sites)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):

@@ -35,6 +35,10 @@ def schema_for(type_name: str | None) -> dict[str, Any]:
     shown = public_keys(type_name)
     for key, prop in schema.get("properties", {}).items():
         if type_name in KINDS and KINDS[type_name].can_be_public:
-            where = "Shown on the public site when the document is public." if key in shown else "Internal: never on the public site."
+            where = (
+                "Shown on the public site when the document is public."
+                if key in shown
+                else "Internal: never on the public site."
+            )
             prop["description"] = f"{prop.get('description', '').strip()} {where}".strip()
     return schema

@@ -28,7 +28,9 @@ def validate(
         data = {}
     if not isinstance(data, dict):
         line, column = _value_place(places, ())
-        return None, [ContentError(path, line, column, f"expected keys and values (like 'title: ...'), found {describe(data)}")]
+        return None, [
+            ContentError(path, line, column, f"expected keys and values (like 'title: ...'), found {describe(data)}")
+        ]
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -89,7 +91,11 @@ def message(error: ErrorDetails, loc: KeyPath, model: type[BaseModel]) -> str:
     if kind == "literal_error":
         return f"{subject} must be one of {ctx.get('expected', '')}, not {got}"
     if kind in _TYPE_WORDS:
-        hint = " (put it in quotes to make it text)" if kind == "string_type" and isinstance(error.get("input"), (bool, int, float)) else ""
+        hint = (
+            " (put it in quotes to make it text)"
+            if kind == "string_type" and isinstance(error.get("input"), (bool, int, float))
+            else ""
+        )
         return f"{subject} must be {_TYPE_WORDS[kind]}, not {got}{hint}"
     if kind in _BOUNDS:
         word, key = _BOUNDS[kind]

@@ -78,4 +78,6 @@ def _reproducible_clock(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def pytest_report_header() -> str:
-    return f"python {sys.version.split()[0]}; browser tests required: {os.environ.get('ROADMAPGEN_REQUIRE_BROWSER', '0')}"
+    return (
+        f"python {sys.version.split()[0]}; browser tests required: {os.environ.get('ROADMAPGEN_REQUIRE_BROWSER', '0')}"
+    )

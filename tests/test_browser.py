@@ -69,7 +69,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> Iterator[dict[str, str]]:
     root = tmp_path_factory.mktemp("browser")
-    result = build(copy_example(root / "project"), BuildOptions(output_dir=root / "out", source_date=dt.date(2026, 11, 20)))
+    result = build(
+        copy_example(root / "project"), BuildOptions(output_dir=root / "out", source_date=dt.date(2026, 11, 20))
+    )
     assert result.ok
     servers, urls = [], {}
     # Each site is served under the path of its base URL, as it will be hosted (404.html links absolutely).
@@ -102,13 +104,20 @@ def _cases() -> list[tuple[str, str, str]]:
 def _axe_violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}})
-    return [f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:3]}" for v in results.response["violations"]]
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}}
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {[node['target'] for node in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
 
 
 @pytest.mark.parametrize(("audience", "name", "width"), _cases(), ids=lambda v: str(v))
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_page_is_accessible_and_fits(browser, sites, shots: Path, audience: str, name: str, width: str, scheme: str) -> None:
+def test_page_is_accessible_and_fits(
+    browser, sites, shots: Path, audience: str, name: str, width: str, scheme: str
+) -> None:
     path = (INTERNAL_PAGES if audience == "internal" else PAGES)[name]
     context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900}, color_scheme=scheme)
     page = context.new_page()

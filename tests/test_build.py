@@ -188,7 +188,10 @@ def test_feeds_are_valid_and_newest_first(example_project: Path, out_dir: Path) 
     assert [entry.title for entry in atom.entries][:2] == ["3.7.0: Dark mode and suggested replies beta",
                                                            "3.6.0: Know how customers feel"]
     assert all(entry.link.startswith("https://roadmap.brightdesk.example/releases/") for entry in atom.entries)
-    assert '<a href="https://roadmap.brightdesk.example/roadmap/ai-reply-suggestions/">' in atom.entries[0].content[0].value
+    assert (
+        '<a href="https://roadmap.brightdesk.example/roadmap/ai-reply-suggestions/">'
+        in atom.entries[0].content[0].value
+    )
     assert "3.6.1" not in {entry.title.split(":")[0] for entry in atom.entries}
     jsonfeed = json.loads((out_dir / "public/feed.json").read_text())
     assert jsonfeed["version"] == "https://jsonfeed.org/version/1.1"

@@ -58,7 +58,9 @@ def rewrite_under_old_size_and_mtime(path: Path) -> None:
 
 def snapshot_bodies(cache_dir: Path) -> list[Body]:
     results = load_snapshot(DocumentCache(cache_dir, code_fingerprint())).results.values()
-    return [result.document.body for result in results if result.document is not None and result.document.body is not None]
+    return [
+        result.document.body for result in results if result.document is not None and result.document.body is not None
+    ]
 
 
 def theme_template(project: Path) -> None:
@@ -72,12 +74,18 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "a template": theme_template,
     "a config key": lambda p: replace_in(p / "roadmapgen.yaml", "product: Acme", "product: Acme Cloud"),
     "a referenced persona": lambda p: replace_in(p / "content/personas/pat.md", "name: Pat Doe", "name: Patricia Doe"),
-    "visibility public to internal": lambda p: replace_in(p / "content/roadmap/alpha.md", "visibility: public",
-                                                          "visibility: internal"),
+    "visibility public to internal": lambda p: replace_in(
+        p / "content/roadmap/alpha.md", "visibility: public", "visibility: internal"
+    ),
     "an asset": lambda p: (p / "content/assets/pat.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n'),
-    "a deleted document": lambda p: ((p / "content/feedback/call.md").unlink()),
-    "a new document": lambda p: write_files(p, {"content/roadmap/gamma.md":
-                                                "---\ntitle: Gamma\nstatus: planned\nhorizon: later\nvisibility: public\n---\nG.\n"}),
+    "a deleted document": lambda p: (p / "content/feedback/call.md").unlink(),
+    "a new document": lambda p: write_files(
+        p,
+        {
+            "content/roadmap/gamma.md": "---\ntitle: Gamma\nstatus: planned\nhorizon: later\nvisibility: "
+            "public\n---\nG.\n"
+        },
+    ),
 }
 
 

@@ -124,7 +124,11 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         "content/roadmap/alpha.md:2:1: error: expected keys and values (like 'title: ...'), found a list",
     ),
     "non-UTF-8": (
-        {"content/roadmap/alpha.md": ALPHA.replace("Alpha body.", "Caf\udce9 body.").encode("utf-8", "surrogateescape")},
+        {
+            "content/roadmap/alpha.md": ALPHA.replace("Alpha body.", "Caf\udce9 body.").encode(
+                "utf-8", "surrogateescape"
+            )
+        },
         "content/roadmap/alpha.md:9:4: error: file is not UTF-8 (byte 0xe9); save it with UTF-8 encoding",
     ),
     "bad slug": (
@@ -146,7 +150,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "number where text is expected": (
         alpha("title: Alpha", "title: 2026"),
-        "content/roadmap/alpha.md:2:8: error: 'title' must be text, not the number 2026 (put it in quotes to make it text)",
+        "content/roadmap/alpha.md:2:8: error: 'title' must be text, not the number 2026 (put it in quotes to "
+        "make it text)",
     ),
     "missing avatar file": (
         {"content/personas/pat.md": "---\nname: Pat\nrole: Lead\navatar: assets/missing.png\n---\n"},
@@ -204,8 +209,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
         "content/metrics/csat.yml:1:1: error: unexpected file: metric files end in '.yaml'",
     ),
     "two points on one day": (
-        {"content/metrics/nps.yaml": "name: NPS\nkind: nps\npoints:\n  - {date: 2026-01-31, value: 1}\n"
-                                     "  - {date: 2026-01-31, value: 2}\n"},
+        {
+            "content/metrics/nps.yaml": "name: NPS\nkind: nps\npoints:\n  - {date: 2026-01-31, value: 1}\n"
+            "  - {date: 2026-01-31, value: 2}\n"
+        },
         "content/metrics/nps.yaml:5:12: error: a second value for 2026-01-31",
     ),
 }

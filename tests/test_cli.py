@@ -50,8 +50,12 @@ def test_json_format(small_project: Path, run_cli) -> None:
     assert result.code == 1
     assert data["errors"] == 1
     assert data["problems"][0] == {
-        "path": "content/roadmap/alpha.md", "line": 3, "column": 9, "severity": "error",
-        "message": "'status' must be one of 'planned', 'in-progress', 'beta', 'shipped', 'paused' or 'cancelled', not 'done'",
+        "path": "content/roadmap/alpha.md",
+        "line": 3,
+        "column": 9,
+        "severity": "error",
+        "message": "'status' must be one of 'planned', 'in-progress', 'beta', 'shipped', 'paused' or "
+        "'cancelled', not 'done'",
     }
 
 
@@ -70,7 +74,11 @@ def test_strict_turns_warnings_into_errors(small_project: Path, run_cli) -> None
     path.write_text(path.read_text() + "\nSee [the feedback](../feedback/call.md).\n")
     relaxed = run_cli("check", small_project)
     assert relaxed.code == 0
-    assert "content/roadmap/beta.md:8:20: warning: link to internal feedback entry 'feedback/call.md' is shown as plain text on the public site" in relaxed.out
+    assert (
+        "content/roadmap/beta.md:8:20: warning: link to internal feedback entry 'feedback/call.md' is shown as "
+        "plain text on the public site"
+        in relaxed.out
+    )
     strict = run_cli("check", small_project, "--strict")
     assert strict.code == 1
     assert "content/roadmap/beta.md:8:20: error: link to internal feedback entry" in strict.out

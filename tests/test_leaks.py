@@ -117,7 +117,6 @@ class LeakProject:
         })
 
     def _public_documents(self, public_vision: bool) -> None:
-        m = self.m
         vision = {"title": "Our vision", "statement": "Make work lighter.", "visibility": "public"}
         if public_vision:
             self.doc("vision", "vision", {**vision, **self.internal_values("vision", "public vision")},
@@ -128,17 +127,31 @@ class LeakProject:
                                        **self.internal_values("objective", "public objective")},
                  "Objective body.\n" + self.internal_block("objective"))
         self.files["content/assets/pat.svg"] = _svg("public avatar")
-        self.doc("persona", "pat", {"name": "Pat Doe", "role": "Lead", "avatar": "assets/pat.svg", "visibility": "public",
-                                    **self.internal_values("persona", "public persona")},
-                 "Pat body.\n" + self.internal_block("persona"))
+        self.doc(
+            "persona",
+            "pat",
+            {
+                "name": "Pat Doe",
+                "role": "Lead",
+                "avatar": "assets/pat.svg",
+                "visibility": "public",
+                **self.internal_values("persona", "public persona"),
+            },
+            "Pat body.\n" + self.internal_block("persona"),
+        )
         item = {"title": "Alpha", "status": "in-progress", "horizon": "now", "summary": "Alpha summary.",
                 "target": "2026-Q4", "tags": ["api"], "visibility": "public",
                 **self.internal_values("item", "public item")}
         item["objective"] = self.objective
         item["personas"] = ["pat", self.persona]
-        self.doc("item", "alpha", item,
-                 f"Alpha body links to [the plan](../roadmap/{self.item}.md) and [a call](../feedback/{self.slugs['feedback']}.md).\n"
-                 + self.internal_block("item"))
+        self.doc(
+            "item",
+            "alpha",
+            item,
+            f"Alpha body links to [the plan](../roadmap/{self.item}.md) and [a "
+            f"call](../feedback/{self.slugs['feedback']}.md).\n"
+            + self.internal_block("item"),
+        )
         self.doc("item", "beta", {"title": "Beta", "status": "shipped", "visibility": "public"}, "Beta body.\n")
         self.doc("release", "1.0.0", {"version": "1.0.0", "date": "2026-01-15", "ships": ["beta", self.item],
                                       "visibility": "public", **self.internal_values("release", "public release")},

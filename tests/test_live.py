@@ -31,55 +31,118 @@ def fresh(project: Path, audience: Audience) -> dict[str, bytes]:
 
 
 EDITS: list[tuple[str, Callable[[Path], list[Path]]]] = [
-    ("retitle an item shown on persona, objective and release pages", lambda p: [
-        replace_in(p / "content/roadmap/macros.md", "title: Macros", "title: Saved replies"),
-        p / "content/roadmap/macros.md"][1:]),
-    ("rename a persona shown on item pages", lambda p: [
-        replace_in(p / "content/personas/maya-agent.md", "name: Maya Okafor", "name: Maya O."),
-        p / "content/personas/maya-agent.md"][1:]),
-    ("make a public persona internal", lambda p: [
-        replace_in(p / "content/personas/leo-customer.md", "visibility: public", "visibility: internal"),
-        p / "content/personas/leo-customer.md"][1:]),
-    ("move an item to another horizon", lambda p: [
-        replace_in(p / "content/roadmap/audit-log.md", "horizon: next", "horizon: now"),
-        p / "content/roadmap/audit-log.md"][1:]),
-    ("add an item", lambda p: [
-        (p / "content/roadmap/webhooks.md").write_text(
-            "---\ntitle: Webhooks\nstatus: planned\nhorizon: later\npersonas: [sam-founder]\nvisibility: public\n---\nSoon.\n"),
-        p / "content/roadmap/webhooks.md"][1:]),
-    ("ship an item in a release", lambda p: [
-        replace_in(p / "content/releases/3.7.0.md", "ships: [dark-mode]", "ships: [dark-mode, webhooks]"),
-        p / "content/releases/3.7.0.md"][1:]),
-    ("link an item body to a persona", lambda p: [
-        replace_in(p / "content/roadmap/webhooks.md", "Soon.", "Soon, for [Sam](../personas/sam-founder.md)."),
-        p / "content/roadmap/webhooks.md"][1:]),
-    ("delete the linked persona's reference and the item", lambda p: [
-        replace_in(p / "content/releases/3.7.0.md", "ships: [dark-mode, webhooks]", "ships: [dark-mode]"),
-        (p / "content/roadmap/webhooks.md").unlink(),
-        p / "content/releases/3.7.0.md", p / "content/roadmap/webhooks.md"][2:]),
-    ("add feedback for an item", lambda p: [
-        (p / "content/feedback/2026-11-extra.md").write_text(
-            "---\ndate: 2026-11-15\nsource: survey\nitems: [macros]\npersona: maya-agent\n---\nMore.\n"),
-        p / "content/feedback/2026-11-extra.md"][1:]),
-    ("rename a competitor named by items", lambda p: [
-        replace_in(p / "content/competitors/deskhero.md", "name: DeskHero", "name: DeskHero Suite"),
-        p / "content/competitors/deskhero.md"][1:]),
-    ("add a competitor and name it from an item", lambda p: [
-        (p / "content/competitors/helpsy.md").write_text("---\nname: Helpsy\nvisibility: public\n---\nNew.\n"),
-        replace_in(p / "content/roadmap/macros.md", "owner: Dana Kim", "owner: Dana Kim\ncompetitors: [helpsy]"),
-        p / "content/competitors/helpsy.md", p / "content/roadmap/macros.md"][2:]),
-    ("change a metric", lambda p: [
-        replace_in(p / "content/metrics/nps.yaml", "value: 43", "value: 47"),
-        p / "content/metrics/nps.yaml"][1:]),
-    ("change the config", lambda p: [
-        replace_in(p / "roadmapgen.yaml", "product: Brightdesk", "product: Brightdesk Cloud"),
-        p / "roadmapgen.yaml"][1:]),
-    ("add a project theme template", lambda p: [
-        replace_in(p / "roadmapgen.yaml", "language: en", "language: en\ntheme: brand"),
-        (p / "themes/brand/templates").mkdir(parents=True),
-        (p / "themes/brand/templates/item.html").write_text(
-            '{% extends "!default/item.html" %}{% block title %}{{ item.title }} (preview){% endblock %}'),
-        p / "roadmapgen.yaml", p / "themes/brand/templates/item.html"][3:]),
+    (
+        "retitle an item shown on persona, objective and release pages",
+        lambda p: [
+            replace_in(p / "content/roadmap/macros.md", "title: Macros", "title: Saved replies"),
+            p / "content/roadmap/macros.md",
+        ][1:],
+    ),
+    (
+        "rename a persona shown on item pages",
+        lambda p: [
+            replace_in(p / "content/personas/maya-agent.md", "name: Maya Okafor", "name: Maya O."),
+            p / "content/personas/maya-agent.md",
+        ][1:],
+    ),
+    (
+        "make a public persona internal",
+        lambda p: [
+            replace_in(p / "content/personas/leo-customer.md", "visibility: public", "visibility: internal"),
+            p / "content/personas/leo-customer.md",
+        ][1:],
+    ),
+    (
+        "move an item to another horizon",
+        lambda p: [
+            replace_in(p / "content/roadmap/audit-log.md", "horizon: next", "horizon: now"),
+            p / "content/roadmap/audit-log.md",
+        ][1:],
+    ),
+    (
+        "add an item",
+        lambda p: [
+            (p / "content/roadmap/webhooks.md").write_text(
+                "---\ntitle: Webhooks\nstatus: planned\nhorizon: later\npersonas: [sam-founder]\nvisibility: "
+                "public\n---\nSoon.\n"
+            ),
+            p / "content/roadmap/webhooks.md",
+        ][1:],
+    ),
+    (
+        "ship an item in a release",
+        lambda p: [
+            replace_in(p / "content/releases/3.7.0.md", "ships: [dark-mode]", "ships: [dark-mode, webhooks]"),
+            p / "content/releases/3.7.0.md",
+        ][1:],
+    ),
+    (
+        "link an item body to a persona",
+        lambda p: [
+            replace_in(p / "content/roadmap/webhooks.md", "Soon.", "Soon, for [Sam](../personas/sam-founder.md)."),
+            p / "content/roadmap/webhooks.md",
+        ][1:],
+    ),
+    (
+        "delete the linked persona's reference and the item",
+        lambda p: [
+            replace_in(p / "content/releases/3.7.0.md", "ships: [dark-mode, webhooks]", "ships: [dark-mode]"),
+            (p / "content/roadmap/webhooks.md").unlink(),
+            p / "content/releases/3.7.0.md",
+            p / "content/roadmap/webhooks.md",
+        ][2:],
+    ),
+    (
+        "add feedback for an item",
+        lambda p: [
+            (p / "content/feedback/2026-11-extra.md").write_text(
+                "---\ndate: 2026-11-15\nsource: survey\nitems: [macros]\npersona: maya-agent\n---\nMore.\n"
+            ),
+            p / "content/feedback/2026-11-extra.md",
+        ][1:],
+    ),
+    (
+        "rename a competitor named by items",
+        lambda p: [
+            replace_in(p / "content/competitors/deskhero.md", "name: DeskHero", "name: DeskHero Suite"),
+            p / "content/competitors/deskhero.md",
+        ][1:],
+    ),
+    (
+        "add a competitor and name it from an item",
+        lambda p: [
+            (p / "content/competitors/helpsy.md").write_text("---\nname: Helpsy\nvisibility: public\n---\nNew.\n"),
+            replace_in(p / "content/roadmap/macros.md", "owner: Dana Kim", "owner: Dana Kim\ncompetitors: [helpsy]"),
+            p / "content/competitors/helpsy.md",
+            p / "content/roadmap/macros.md",
+        ][2:],
+    ),
+    (
+        "change a metric",
+        lambda p: [
+            replace_in(p / "content/metrics/nps.yaml", "value: 43", "value: 47"),
+            p / "content/metrics/nps.yaml",
+        ][1:],
+    ),
+    (
+        "change the config",
+        lambda p: [
+            replace_in(p / "roadmapgen.yaml", "product: Brightdesk", "product: Brightdesk Cloud"),
+            p / "roadmapgen.yaml",
+        ][1:],
+    ),
+    (
+        "add a project theme template",
+        lambda p: [
+            replace_in(p / "roadmapgen.yaml", "language: en", "language: en\ntheme: brand"),
+            (p / "themes/brand/templates").mkdir(parents=True),
+            (p / "themes/brand/templates/item.html").write_text(
+                '{% extends "!default/item.html" %}{% block title %}{{ item.title }} (preview){% endblock %}'
+            ),
+            p / "roadmapgen.yaml",
+            p / "themes/brand/templates/item.html",
+        ][3:],
+    ),
 ]
 
 

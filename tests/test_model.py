@@ -34,7 +34,11 @@ def test_history_uses_commit_dates_and_mtimes_for_edited_files(tmp_path) -> None
     shutil.copytree(REPO / "content", project / "content")
     shutil.copy(REPO / "roadmapgen.yaml", project)
     env = {**os.environ, "GIT_AUTHOR_DATE": "2026-01-02T00:00:00Z", "GIT_COMMITTER_DATE": "2026-01-02T00:00:00Z"}
-    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.email=a@b.c", "-c", "user.name=n", "commit", "-qm", "x"]):
+    for command in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.email=a@b.c", "-c", "user.name=n", "commit", "-qm", "x"],
+    ):
         subprocess.run(["git", *command], cwd=project, check=True, env=env)
     edited = project / "content/roadmap/macros.md"
     edited.write_text(edited.read_text() + "\nEdited.\n")

@@ -44,46 +44,69 @@ def _set(**values) -> Callable[[dict], None]:
 MUTATIONS: dict[str, Mutation] = {
     "owner of a public item": lambda p: edit(p / "content/roadmap/saml-sso.md", _set(owner="Someone Else")),
     "RICE of a public item (reorders priorities)": lambda p: edit(
-        p / "content/roadmap/macros.md", _set(rice={"reach": 1, "impact": 0.25, "confidence": 0.1, "effort": 9})),
+        p / "content/roadmap/macros.md", _set(rice={"reach": 1, "impact": 0.25, "confidence": 0.1, "effort": 9})
+    ),
     "stories of a public item": lambda p: edit(
-        p / "content/roadmap/sla-policies.md", _set(stories=[{"persona": "ruth-procurement", "want": "x"}])),
+        p / "content/roadmap/sla-policies.md", _set(stories=[{"persona": "ruth-procurement", "want": "x"}])
+    ),
     "extra of a public item": lambda p: edit(p / "content/roadmap/audit-log.md", _set(extra={"jira": "SEC-1"})),
     "key results and owner of a public objective": lambda p: edit(
-        p / "content/objectives/self-service.md", _set(key_results=["Other"], owner="Other")),
+        p / "content/objectives/self-service.md", _set(key_results=["Other"], owner="Other")
+    ),
     "channels of a public persona": lambda p: edit(p / "content/personas/maya-agent.md", _set(channels=["Fax"])),
     "target of a public metric": lambda p: edit(p / "content/metrics/nps.yaml", _set(target=99)),
     "text of an internal block": lambda p: edit(
-        p / "content/roadmap/saml-sso.md", lambda d: None,
-        lambda body: body.replace("Acme Logistics (480 seats)", "Globex (9,000 seats)\n\n## Deal notes\n\nMore [^1].\n\n[^1]: note".replace(" [^1].\n\n[^1]: note", "."))),
+        p / "content/roadmap/saml-sso.md",
+        lambda d: None,
+        lambda body: body.replace(
+            "Acme Logistics (480 seats)",
+            "Globex (9,000 seats)\n\n## Deal notes\n\nMore [^1].\n\n[^1]: note".replace(" [^1].\n\n[^1]: note", "."),
+        ),
+    ),
     "heading added inside an internal block": lambda p: edit(
-        p / "content/vision.md", lambda d: None,
-        lambda body: body.replace("::: internal\n", "::: internal\n## What we believe\n\n")),
+        p / "content/vision.md",
+        lambda d: None,
+        lambda body: body.replace("::: internal\n", "::: internal\n## What we believe\n\n"),
+    ),
     "title and body of an internal item": lambda p: edit(
-        p / "content/roadmap/eu-data-residency.md", _set(title="Sovereign cloud"), lambda body: "Rewritten.\n"),
+        p / "content/roadmap/eu-data-residency.md", _set(title="Sovereign cloud"), lambda body: "Rewritten.\n"
+    ),
     "status and horizon of an internal item": lambda p: edit(
-        p / "content/roadmap/custom-roles.md", _set(status="in-progress", horizon="now", target="2026-11")),
+        p / "content/roadmap/custom-roles.md", _set(status="in-progress", horizon="now", target="2026-11")
+    ),
     "new internal item that ships in a public release": lambda p: (
         (p / "content/roadmap/secret-project.md").write_text(
-            "---\ntitle: Secret project\nstatus: shipped\npersonas: [maya-agent]\nobjective: self-service\n---\nHush.\n"),
-        edit(p / "content/releases/3.5.0.md", lambda d: d["ships"].append("secret-project"))),
+            "---\ntitle: Secret project\nstatus: shipped\npersonas: [maya-agent]\nobjective: self-service\n---\nHush.\n"
+        ),
+        edit(p / "content/releases/3.5.0.md", lambda d: d["ships"].append("secret-project")),
+    ),
     "new internal persona named by a public item": lambda p: (
         (p / "content/personas/zed-hidden.md").write_text("---\nname: Zed\nrole: Spy\n---\n"),
-        edit(p / "content/roadmap/macros.md", lambda d: d["personas"].append("zed-hidden"))),
+        edit(p / "content/roadmap/macros.md", lambda d: d["personas"].append("zed-hidden")),
+    ),
     "public item pointing at another internal objective": lambda p: edit(
-        p / "content/roadmap/saml-sso.md", _set(objective="enterprise-ready")),
+        p / "content/roadmap/saml-sso.md", _set(objective="enterprise-ready")
+    ),
     "deleted internal item": lambda p: (p / "content/roadmap/usage-billing.md").unlink(),
     "new and changed feedback": lambda p: (
         (p / "content/feedback/2026-11-new.md").write_text(
-            "---\ndate: 2026-11-20\nsource: sales\nitems: [macros, saml-sso]\npersona: sam-founder\nsentiment: positive\n---\nWow.\n"),
-        edit(p / "content/feedback/2026-09-review-g2.md", _set(quote="Changed."))),
+            "---\ndate: 2026-11-20\nsource: sales\nitems: [macros, saml-sso]\npersona: sam-founder\nsentiment: "
+            "positive\n---\nWow.\n"
+        ),
+        edit(p / "content/feedback/2026-09-review-g2.md", _set(quote="Changed.")),
+    ),
     "new internal release": lambda p: (p / "content/releases/9.9.9.md").write_text(
-        "---\nversion: 9.9.9\ndate: 2027-01-01\nships: [macros, dark-mode]\n---\nSoon.\n"),
+        "---\nversion: 9.9.9\ndate: 2027-01-01\nships: [macros, dark-mode]\n---\nSoon.\n"
+    ),
     "internal metric": lambda p: edit(p / "content/metrics/first-response-time.yaml", _set(name="Other", target=1)),
     "internal asset bytes": lambda p: (p / "content/assets/diagrams/eu-region.svg").write_text("<svg/>\n"),
     "internal-only settings in the config": lambda p: (p / "roadmapgen.yaml").write_text(
-        (p / "roadmapgen.yaml").read_text().replace("interviews_per_quarter: 12", "interviews_per_quarter: 40")
+        (p / "roadmapgen.yaml")
+        .read_text()
+        .replace("interviews_per_quarter: 12", "interviews_per_quarter: 40")
         .replace("stale_after_days: 120", "stale_after_days: 3")
-        .replace("brightdesk.internal.example", "intranet.example")),
+        .replace("brightdesk.internal.example", "intranet.example")
+    ),
 }
 
 
@@ -124,9 +147,14 @@ def test_the_check_can_see_a_public_change(baseline, tmp_path: Path) -> None:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(owner=st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=40).filter(str.strip),
-       note=st.text(alphabet=st.characters(whitelist_categories=["L", "N", "Zs", "So"], whitelist_characters=".,!?'\"-*_#`()"),
-                    min_size=1, max_size=200))
+@given(
+    owner=st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=40).filter(str.strip),
+    note=st.text(
+        alphabet=st.characters(whitelist_categories=["L", "N", "Zs", "So"], whitelist_characters=".,!?'\"-*_#`()"),
+        min_size=1,
+        max_size=200,
+    ),
+)
 def test_any_internal_text_leaves_public_site_identical(owner: str, note: str, baseline, tmp_path_factory) -> None:
     root = tmp_path_factory.mktemp("random")
     project = copy_example(root / "project")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 import yaml
+
 from roadmapgen.registry import KINDS
 from roadmapgen.scaffold import NEW_KINDS, slugify
 

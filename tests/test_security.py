@@ -37,14 +37,17 @@ SAFE_SCHEMES = {"", "http", "https", "mailto"}
 @pytest.fixture
 def hostile_site(small_project: Path, tmp_path: Path) -> Path:
     quoted = HOSTILE_TEXT.replace('"', '\\"')
-    write_files(small_project, {
-        "content/roadmap/alpha.md": (
-            f'---\ntitle: "{quoted}"\nstatus: planned\nhorizon: now\nsummary: "{quoted}"\n'
-            f'tags: ["{quoted}"]\ntarget: 2026-Q3\nowner: "{quoted}"\nvisibility: public\n---\n{HOSTILE_BODY}\n'
-        ),
-        "content/personas/pat.md": f'---\nname: "{quoted}"\nrole: "{quoted}"\nquote: "{quoted}"\n'
-                                   f'goals: ["{quoted}"]\navatar: assets/pat.svg\nvisibility: public\n---\n{HOSTILE_BODY}\n',
-    })
+    write_files(
+        small_project,
+        {
+            "content/roadmap/alpha.md": (
+                f'---\ntitle: "{quoted}"\nstatus: planned\nhorizon: now\nsummary: "{quoted}"\n'
+                f'tags: ["{quoted}"]\ntarget: 2026-Q3\nowner: "{quoted}"\nvisibility: public\n---\n{HOSTILE_BODY}\n'
+            ),
+            "content/personas/pat.md": f'---\nname: "{quoted}"\nrole: "{quoted}"\nquote: "{quoted}"\n'
+            f'goals: ["{quoted}"]\navatar: assets/pat.svg\nvisibility: public\n---\n{HOSTILE_BODY}\n',
+        },
+    )
     result = build(small_project, BuildOptions(output_dir=tmp_path / "out"))
     assert result.ok, [p.format() for p in result.report]
     return tmp_path / "out"

@@ -32,7 +32,9 @@ class Client:
     def __init__(self, port: int) -> None:
         self.port = port
 
-    def get(self, path: str, host: str | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    def get(
+        self, path: str, host: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], str]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
         if host != "":
@@ -55,7 +57,9 @@ class Client:
 
 
 def start(project: Path, **options) -> Session:
-    session = Session(project, ServeOptions(port=0, source_date=dt.date(2026, 11, 20), **options), log=lambda line: None)
+    session = Session(
+        project, ServeOptions(port=0, source_date=dt.date(2026, 11, 20), **options), log=lambda line: None
+    )
     session.start()
     return session
 

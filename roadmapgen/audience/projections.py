@@ -15,11 +15,11 @@ from roadmapgen.audience.guard import LeakError, check_public
 from roadmapgen.audience.projector import Projector, avatar_url, extra_rows, page_path
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
+from roadmapgen.model.front_matter import Competitor, Feedback, Item, Metric, Objective, Persona, Release, Vision
 from roadmapgen.registry import KINDS, release_order
-from roadmapgen.model.front_matter import Competitor, Feedback, Metric, Objective, Persona, Release, Item, Vision
 
 
-def project_document(p: Projector, doc: Document) -> Any:
+def project_document(p: Projector, doc: Document) -> v.View:
     """The view of ``doc`` for ``p``'s audience: the one way any view is made.
 
     Raises:
@@ -33,62 +33,62 @@ def project_document(p: Projector, doc: Document) -> Any:
     return view
 
 
-def _vision(p: Projector, doc: Document) -> Any:
+def _fields_of(view: object, as_type: type | None = None) -> dict[str, Any]:
+    """The fields of ``view`` (those ``as_type`` has), for the view that extends it; each is typed where it is made."""
+    names = (as_type or type(view)).__dataclass_fields__  # type: ignore[attr-defined]
+    return {name: getattr(view, name) for name in names}
+
+
+def _vision(p: Projector, doc: Document) -> v.VisionView:
     f = doc.fields
     assert isinstance(f, Vision)
-    body = p.body(doc)
-    common = dict(title=f.title, statement=f.statement, body=body)
+    public = v.VisionView(title=f.title, statement=f.statement, body=p.body(doc))
     if not p.internal:
-        return v.VisionView(**common)
-    return v.InternalVisionView(**common, visibility=f.visibility, extra=extra_rows(f.extra))
+        return public
+    return v.InternalVisionView(**_fields_of(public), visibility=f.visibility, extra=extra_rows(f.extra))
 
 
-def _objective(p: Projector, doc: Document) -> Any:
+def _objective(p: Projector, doc: Document) -> v.ObjectiveView:
     f = doc.fields
     assert isinstance(f, Objective)
-    body = p.body(doc)
-    common = dict(slug=doc.slug, url=ROOT + page_path(doc), title=f.title, summary=f.summary, body=body,
-                  items=p.cards(p.referring(doc, "item", "objective")))
+    public = v.ObjectiveView(slug=doc.slug, url=ROOT + page_path(doc), title=f.title, summary=f.summary,
+                             body=p.body(doc), items=p.cards(p.referring(doc, "item", "objective")))
     if not p.internal:
-        return v.ObjectiveView(**common)
-    internal = dict(key_results=f.key_results, owner=f.owner, visibility=f.visibility, extra=extra_rows(f.extra))
-    return v.InternalObjectiveView(**common, **internal)
+        return public
+    return v.InternalObjectiveView(**_fields_of(public), key_results=f.key_results, owner=f.owner,
+                                   visibility=f.visibility, extra=extra_rows(f.extra))
 
 
-def _persona(p: Projector, doc: Document) -> Any:
+def _persona(p: Projector, doc: Document) -> v.PersonaView:
     f = doc.fields
     assert isinstance(f, Persona)
-    body = p.body(doc)
-    common = dict(slug=doc.slug, url=ROOT + page_path(doc), name=f.name, role=f.role, avatar=avatar_url(f),
-                  segment=f.segment, quote=f.quote, goals=f.goals, pain_points=f.pain_points,
-                  motivations=f.motivations, body=body,
-                  items=p.cards(p.referring(doc, "item", "personas", "stories")))
+    public = v.PersonaView(slug=doc.slug, url=ROOT + page_path(doc), name=f.name, role=f.role, avatar=avatar_url(f),
+                           segment=f.segment, quote=f.quote, goals=f.goals, pain_points=f.pain_points,
+                           motivations=f.motivations, body=p.body(doc),
+                           items=p.cards(p.referring(doc, "item", "personas", "stories")))
     if not p.internal:
-        return v.PersonaView(**common)
-    internal = dict(channels=f.channels, visibility=f.visibility, feedback=p.feedback_refs(doc, "persona"),
-                    extra=extra_rows(f.extra))
-    return v.InternalPersonaView(**common, **internal)
+        return public
+    return v.InternalPersonaView(**_fields_of(public), channels=f.channels, visibility=f.visibility,
+                                 feedback=p.feedback_refs(doc, "persona"), extra=extra_rows(f.extra))
 
 
-def _item(p: Projector, doc: Document) -> Any:
+def _item(p: Projector, doc: Document) -> v.ItemView:
     f = doc.fields
     assert isinstance(f, Item)
-    body = p.body(doc)
-    card = p.card(doc)
     releases = sorted(p.referring(doc, "release", "ships"), key=_release_order, reverse=True)
-    common = dict(
-        **{name: getattr(card, name) for name in v.ItemCard.__dataclass_fields__},
+    public = v.ItemView(
+        **_fields_of(p.card(doc), v.ItemCard),
         objective=p.ref(f"objectives/{f.objective}") if f.objective else None,
         personas=p.refs(f"personas/{slug}" for slug in f.personas),
-        body=body,
+        body=p.body(doc),
         shipped_in=tuple(_release_ref(release) for release in releases),
     )
     if not p.internal:
-        return v.ItemView(**common)
-    return v.InternalItemView(**common, **_item_internals(p, doc, f))
+        return public
+    return _internal_item(p, doc, f, _fields_of(public))
 
 
-def _item_internals(p: Projector, doc: Document, f: Item) -> dict[str, Any]:
+def _internal_item(p: Projector, doc: Document, f: Item, public: dict[str, Any]) -> v.InternalItemView:
     rice = None
     if f.rice:
         rice = v.RiceView(reach=f.rice.reach, impact=f.rice.impact, confidence=f.rice.confidence,
@@ -99,15 +99,18 @@ def _item_internals(p: Projector, doc: Document, f: Item) -> dict[str, Any]:
         if (ref := p.ref(f"personas/{story.persona}")) is not None
     )
     last_changed = p.corpus.last_changed.get(doc.key, p.today)
-    return dict(visibility=f.visibility, owner=f.owner, rice=rice, stories=stories,
-                competitors=p.refs(f"competitors/{slug}" for slug in f.competitors),
-                feedback=p.feedback_refs(doc, "items"), last_changed=last_changed,
-                stale=(p.today - last_changed).days > p.settings.stale_after_days,
-                extra=extra_rows(f.extra))
+    return v.InternalItemView(
+        **public, visibility=f.visibility, owner=f.owner, rice=rice, stories=stories,
+        competitors=p.refs(f"competitors/{slug}" for slug in f.competitors),
+        feedback=p.feedback_refs(doc, "items"), last_changed=last_changed,
+        stale=(p.today - last_changed).days > p.settings.stale_after_days, extra=extra_rows(f.extra),
+    )
 
 
 def _release_order(doc: Document) -> tuple[Any, ...]:
-    return release_order(doc.fields, doc.slug)  # type: ignore[arg-type]
+    f = doc.fields
+    assert isinstance(f, Release)
+    return release_order(f, doc.slug)
 
 
 def _release_ref(doc: Document) -> v.ReleaseRef:
@@ -116,44 +119,44 @@ def _release_ref(doc: Document) -> v.ReleaseRef:
     return v.ReleaseRef(slug=doc.slug, url=ROOT + page_path(doc), version=f.version, date=f.date)
 
 
-def _release(p: Projector, doc: Document) -> Any:
+def _release(p: Projector, doc: Document) -> v.ReleaseView:
     f = doc.fields
     assert isinstance(f, Release)
-    body = p.body(doc)
     shipped = (item for slug in dict.fromkeys(f.ships) if (item := p.visible(f"roadmap/{slug}")) is not None)
-    common = dict(slug=doc.slug, url=ROOT + page_path(doc), version=f.version, date=f.date, title=f.title,
-                  summary=f.summary, ships=tuple(p.card(item) for item in shipped), body=body)
+    public = v.ReleaseView(slug=doc.slug, url=ROOT + page_path(doc), version=f.version, date=f.date, title=f.title,
+                           summary=f.summary, ships=tuple(p.card(item) for item in shipped), body=p.body(doc))
     if not p.internal:
-        return v.ReleaseView(**common)
-    return v.InternalReleaseView(**common, visibility=f.visibility, extra=extra_rows(f.extra))
+        return public
+    return v.InternalReleaseView(**_fields_of(public), visibility=f.visibility, extra=extra_rows(f.extra))
 
 
-def _metric(p: Projector, doc: Document) -> Any:
+def _metric(p: Projector, doc: Document) -> v.MetricView:
     f = doc.fields
     assert isinstance(f, Metric)
-    points = tuple(v.MetricPointView(date=point.date, value=point.value) for point in sorted(f.points, key=lambda pt: pt.date))
-    common = dict(slug=doc.slug, url=ROOT + page_path(doc), name=f.name, kind=f.kind, unit=f.unit, points=points)
+    points = tuple(v.MetricPointView(date=point.date, value=point.value)
+                   for point in sorted(f.points, key=lambda pt: pt.date))
+    public = v.MetricView(slug=doc.slug, url=ROOT + page_path(doc), name=f.name, kind=f.kind, unit=f.unit,
+                          points=points)
     if not p.internal:
-        return v.MetricView(**common)
-    return v.InternalMetricView(**common, target=f.target, visibility=f.visibility, extra=extra_rows(f.extra))
+        return public
+    return v.InternalMetricView(**_fields_of(public), target=f.target, visibility=f.visibility,
+                                extra=extra_rows(f.extra))
 
 
-def _feedback(p: Projector, doc: Document) -> Any:
+def _feedback(p: Projector, doc: Document) -> v.FeedbackView:
     f = doc.fields
     assert isinstance(f, Feedback)
     if not p.internal:
         raise LeakError("feedback on the public site")
-    body = p.body(doc)
     items = [item for slug in dict.fromkeys(f.items) if (item := p.visible(f"roadmap/{slug}")) is not None]
-    view = v.FeedbackView(
+    return v.FeedbackView(
         slug=doc.slug, url=ROOT + page_path(doc), date=f.date, source=f.source, customer=f.customer,
         persona=p.ref(f"personas/{f.persona}") if f.persona else None, items=p.cards(items),
-        sentiment=f.sentiment, quote=f.quote, body=body, extra=extra_rows(f.extra),
+        sentiment=f.sentiment, quote=f.quote, body=p.body(doc), extra=extra_rows(f.extra),
     )
-    return view
 
 
-def _competitor(p: Projector, doc: Document) -> Any:
+def _competitor(p: Projector, doc: Document) -> v.CompetitorView:
     f = doc.fields
     assert isinstance(f, Competitor)
     if not p.internal:
@@ -165,7 +168,7 @@ def _competitor(p: Projector, doc: Document) -> Any:
     )
 
 
-_BY_KIND: dict[str, Callable[[Projector, Document], Any]] = {
+_BY_KIND: dict[str, Callable[[Projector, Document], v.View]] = {
     "vision": _vision,
     "objective": _objective,
     "persona": _persona,

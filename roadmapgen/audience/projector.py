@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 from urllib.parse import quote
 
@@ -30,7 +30,7 @@ from roadmapgen.model.front_matter import Feedback, Item, Persona
 from roadmapgen.model.graph import Corpus
 
 
-class Audience(str, Enum):
+class Audience(StrEnum):
     INTERNAL = "internal"
     PUBLIC = "public"
 
@@ -125,8 +125,14 @@ def hidden_link_warnings(corpus: Corpus, doc: Document) -> list[ContentError]:
         if target is None or not is_published(target):
             kind = kind_of_content_path(link.target)
             label = kind.label if kind else "document"
-            problems.append(warning(doc.path, link.line, link.column,
-                                    f"link to internal {label} '{link.target}' is shown as plain text on the public site"))
+            problems.append(
+                warning(
+                    doc.path,
+                    link.line,
+                    link.column,
+                    f"link to internal {label} '{link.target}' is shown as plain text on the public site",
+                )
+            )
     return problems
 
 
@@ -134,11 +140,13 @@ def item_card(doc: Document, internal: bool) -> v.ItemCard:
     """A roadmap item as lists show it; depends on the item's own fields only."""
     f = doc.fields
     assert isinstance(f, Item)
-    common = dict(slug=doc.slug, url=ROOT + page_path(doc), title=f.title, status=f.status,
-                  horizon=f.horizon, summary=f.summary, target=f.target, tags=f.tags)
+    url = ROOT + page_path(doc)
     if not internal:
-        return v.ItemCard(**common)
-    return v.InternalItemCard(**common, visibility=f.visibility, owner=f.owner, score=f.rice.score if f.rice else None)
+        return v.ItemCard(slug=doc.slug, url=url, title=f.title, status=f.status, horizon=f.horizon, summary=f.summary,
+                          target=f.target, tags=f.tags)
+    return v.InternalItemCard(slug=doc.slug, url=url, title=f.title, status=f.status, horizon=f.horizon,
+                              summary=f.summary, target=f.target, tags=f.tags, visibility=f.visibility, owner=f.owner,
+                              score=f.rice.score if f.rice else None)
 
 
 def item_view_order(item: v.ItemCard) -> tuple[tuple[int, int, int], str, str]:
@@ -161,8 +169,10 @@ def extra_rows(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
     """Free-form ``extra`` data as (key, text) rows for the internal site."""
     if not extra:
         return ()
-    return tuple((key, value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str, ensure_ascii=False))
-                 for key, value in sorted(extra.items()))
+    return tuple(
+        (key, value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str, ensure_ascii=False))
+        for key, value in sorted(extra.items())
+    )
 
 
 def avatar_url(persona: Persona) -> str | None:

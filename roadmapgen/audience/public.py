@@ -41,7 +41,7 @@ HIDDEN = BodyLink(target="", fragment="", title="", line=0, column=0, internal=F
 M = TypeVar("M", bound=FrontMatter)
 
 
-def is_published(doc: Document[FrontMatter]) -> bool:
+def is_published(doc: Document) -> bool:
     """Whether the public site shows ``doc``: it says ``visibility: public`` and its kind can be public."""
     return doc.kind in PUBLIC_FIELDS and doc.is_public
 
@@ -52,7 +52,9 @@ def public_corpus(corpus: Corpus) -> Corpus:
     documents = {key: public_document(corpus.documents[key], shown) for key in shown}
     referrers = {}
     for key in shown:
-        refs = tuple(ref for ref in corpus.referrers.get(key, ()) if ref.field in PUBLIC_REFERENCES and ref.source in shown)
+        refs = tuple(
+            ref for ref in corpus.referrers.get(key, ()) if ref.field in PUBLIC_REFERENCES and ref.source in shown
+        )
         if refs:
             referrers[key] = refs
     return Corpus(documents=documents, assets={}, links={}, referrers=referrers, missing_from={}, last_changed={})
@@ -62,7 +64,7 @@ def public_settings(settings: ConfigFile) -> ConfigFile:
     return _allowed(settings, PUBLIC_SETTINGS)
 
 
-def public_document(doc: Document[FrontMatter], shown: set[str]) -> Document[FrontMatter]:
+def public_document(doc: Document, shown: set[str]) -> Document:
     fields = _allowed(doc.fields, PUBLIC_FIELDS[doc.kind], _public_references(doc.fields, shown))
     return Document(
         source=replace(doc.source, absolute=Path(doc.source.path)), fields=fields, places={},

@@ -274,6 +274,10 @@ class CompetitorView:
     extra: tuple[tuple[str, str], ...]
 
 
+View = VisionView | ObjectiveView | PersonaView | ItemView | ReleaseView | MetricView | FeedbackView | CompetitorView
+"""Any document's view; the ``Internal*`` classes extend the public ones."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SiteInfo:
     product: str
@@ -316,6 +320,8 @@ class Site(Protocol):
 
     info: SiteInfo
 
+    def __hash__(self) -> int:
+        """By identity: pages memoize what they compute from one site."""
     @property
     def vision(self) -> VisionView | None: ...
     @property
@@ -334,7 +340,7 @@ class Site(Protocol):
         """Files under assets/ this site copies."""
     def entries(self, kind: str) -> tuple[Entry, ...]:
         """The documents of ``kind`` this site shows, in display order."""
-    def view(self, key: str) -> Any:
+    def view(self, key: str) -> View:
         """The view of one document this site shows."""
     def all(self, kind: str) -> tuple[Any, ...]:
         """The views of every document of ``kind`` this site shows, in display order."""

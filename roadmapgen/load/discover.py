@@ -104,7 +104,9 @@ class _Finder:
             elif found == "file" and entry.name in FILE_KINDS:
                 self.add(entry, FILE_KINDS[entry.name], document_key(entry.name))
             elif found is not None:
-                self.problem(entry, f"unexpected {found} '{entry.name}' in the content folder{did_you_mean(entry.name, known)}")
+                self.problem(
+                    entry, f"unexpected {found} '{entry.name}' in the content folder{did_you_mean(entry.name, known)}"
+                )
 
     def scan_kind(self, folder: Path, kind: Kind) -> None:
         for entry in self.entries(folder):

@@ -22,7 +22,7 @@ def last_changed(project_dir: Path, sources: Iterable[SourceFile]) -> dict[str, 
 
 
 def modified_date(path: Path) -> dt.date:
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
 
 
 def _git_dates(project_dir: Path, sources: list[SourceFile]) -> Mapping[str, dt.date]:
@@ -41,7 +41,7 @@ def _git_dates(project_dir: Path, sources: list[SourceFile]) -> Mapping[str, dt.
     stamp: dt.date | None = None
     for line in log.splitlines():
         if line.startswith("\0"):
-            stamp = dt.datetime.fromtimestamp(int(line[1:]), dt.timezone.utc).date()
+            stamp = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC).date()
         elif line and stamp is not None:
             dates.setdefault(line, stamp)
     # Paths as git names them (relative to the repository), without resolving each file.

@@ -9,7 +9,6 @@ no control characters, only text keys.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple

@@ -90,7 +90,9 @@ class ParseState:
         self.problems.append((self.line(body_line), column, message, Severity.WARNING))
 
     def located(self, path: str) -> list[ContentError]:
-        return [ContentError(path, line, column, message, severity) for line, column, message, severity in self.problems]
+        return [
+            ContentError(path, line, column, message, severity) for line, column, message, severity in self.problems
+        ]
 
 
 STATE_KEY = "roadmapgen"

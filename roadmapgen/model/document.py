@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.load.yamlsafe import KeyPath, Place
@@ -12,13 +11,11 @@ from roadmapgen.markdown.body import Body
 from roadmapgen.model.fields import FrontMatter
 
 
-F = TypeVar("F", bound=FrontMatter, covariant=True)
-
-
 @dataclass(frozen=True, slots=True, eq=False)
-class Document(Generic[F]):
+class Document:
     source: SourceFile
-    fields: F
+    fields: FrontMatter
+    """Its front matter: the model of its kind (:attr:`roadmapgen.registry.Kind.model`)."""
     places: Mapping[KeyPath, Place]
     body: Body | None
     digest: str

@@ -12,7 +12,19 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from roadmapgen.model.fields import AssetPath, Day, Extra, FrontMatter, Seq, Slug, Target, Text, Visibility, WebAddress
+from roadmapgen.model.fields import (
+    AssetPath,
+    Day,
+    Extra,
+    FrontMatter,
+    Seq,
+    Slug,
+    Target,
+    Text,
+    Visibility,
+    WebAddress,
+    rule_error,
+)
 
 Status = Literal["planned", "in-progress", "beta", "shipped", "paused", "cancelled"]
 Horizon = Literal["now", "next", "later"]
@@ -21,6 +33,13 @@ Sentiment = Literal["positive", "neutral", "negative"]
 MetricKind = Literal["nps", "csat", "ces", "kpi"]
 
 _DOCSTRINGS = ConfigDict(use_attribute_docstrings=True)
+IMPACT_SCALE = (0.25, 0.5, 1, 2, 3)
+
+
+def _impact_scale(value: int | float) -> int | float:
+    if value not in IMPACT_SCALE:
+        raise rule_error("must be one of 0.25, 0.5, 1, 2 or 3", value)
+    return value
 
 
 def _never_public(value: str) -> str:
@@ -98,7 +117,7 @@ class Rice(FrontMatter):
     model_config = _DOCSTRINGS
     reach: Annotated[int, Field(ge=0)]
     """Customers or events affected per period."""
-    impact: Literal[0.25, 0.5, 1, 2, 3]
+    impact: Annotated[int | float, Field(json_schema_extra={"enum": list(IMPACT_SCALE)}), AfterValidator(_impact_scale)]
     """0.25 minimal, 0.5 low, 1 medium, 2 high, 3 massive."""
     confidence: Annotated[float, Field(ge=0, le=1)]
     """How sure the team is of the estimates, from 0 to 1."""
@@ -107,7 +126,7 @@ class Rice(FrontMatter):
 
     @property
     def score(self) -> float:
-        return self.reach * self.impact * self.confidence / self.effort
+        return float(self.reach * self.impact * self.confidence / self.effort)
 
 
 class Story(FrontMatter):

@@ -152,7 +152,7 @@ def _patch_indexes(
     missing_from = dict(corpus.missing_from)
     touched_targets: set[str] = set()
     touched_names: set[str] = set()
-    for source, links in old.items():
+    for links in old.values():
         if links is not None:
             touched_targets.update(target for target, _ in links.targets)
             touched_names.update(links.missing)
@@ -227,7 +227,9 @@ def _content_prefix(doc: Document) -> str:
 def _dangling(doc: Document, target: str, key_path: KeyPath, body_link: BodyLink | None) -> ContentError:
     prefix = _content_prefix(doc)
     if body_link is not None:
-        return ContentError(doc.path, body_link.line, body_link.column, f"link to a missing file: {prefix}{body_link.target}")
+        return ContentError(
+            doc.path, body_link.line, body_link.column, f"link to a missing file: {prefix}{body_link.target}"
+        )
     folder, slug = target.split("/", 1)
     kind = FOLDER_KINDS[folder]
     line, column = doc.value_place(*key_path)
@@ -254,4 +256,6 @@ def _duplicate_versions(documents: Iterable[Document]) -> Iterator[ContentError]
         first = first_by_version.setdefault(version, doc)
         if first is not doc:
             line, column = doc.value_place("version")
-            yield ContentError(doc.path, line, column, f"version {doc.fields.version} appears twice (also in {first.path})")
+            yield ContentError(
+                doc.path, line, column, f"version {doc.fields.version} appears twice (also in {first.path})"
+            )

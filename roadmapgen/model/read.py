@@ -81,7 +81,12 @@ def _places_for_later(document: Document) -> dict[KeyPath, Place]:
 
     Every other problem a front matter can have is found here, while reading; keeping the
     position of every key of every document would double a large project's memory."""
-    wanted = {(), ("version",), *((name,) for name in KINDS[document.kind].asset_fields), *(key_path for _, key_path in front_matter_references(document))}
+    wanted = {
+        (),
+        ("version",),
+        *((name,) for name in KINDS[document.kind].asset_fields),
+        *(key_path for _, key_path in front_matter_references(document)),
+    }
     return {path: place for path, place in document.places.items() if path in wanted}
 
 

@@ -17,7 +17,9 @@ SNAPSHOT_AFTER = 20
 """A read that parses more than 1/20 of the files saves a new snapshot."""
 
 
-def reader(cache: DocumentCache | None, snapshot: Snapshot, *, store_bodies: bool) -> Callable[[], Callable[[SourceFile], Read]]:
+def reader(
+    cache: DocumentCache | None, snapshot: Snapshot, *, store_bodies: bool
+) -> Callable[[], Callable[[SourceFile], Read]]:
     """Makes, once per process, the function reading one file.
 
     ``store_bodies``: a new snapshot will hold every result, so the results of this read put
@@ -52,7 +54,9 @@ def reader(cache: DocumentCache | None, snapshot: Snapshot, *, store_bodies: boo
     return setup
 
 
-def read_all(sources: Iterable[SourceFile], *, cache: DocumentCache | None = None, jobs: int = 1) -> Iterator[ReadResult]:
+def read_all(
+    sources: Iterable[SourceFile], *, cache: DocumentCache | None = None, jobs: int = 1
+) -> Iterator[ReadResult]:
     """Every file's read result, in order: unchanged files from the cache's snapshot, the
     others through the snapshot or document cache by content, or the parser, in worker processes."""
     sources = list(sources)

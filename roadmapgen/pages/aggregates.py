@@ -111,7 +111,9 @@ def research(site: v.InternalSite) -> Research:
     return Research(
         total=len(entries),
         by_source=tuple(sorted(Counter(entry.source for entry in entries).items(), key=lambda kv: (-kv[1], kv[0]))),
-        by_sentiment=tuple((name, sum(1 for e in entries if e.sentiment == name)) for name in ("positive", "neutral", "negative")),
+        by_sentiment=tuple(
+            (name, sum(1 for e in entries if e.sentiment == name)) for name in ("positive", "neutral", "negative")
+        ),
         by_persona=tuple(sorted(personas.items(), key=lambda kv: (-kv[1], kv[0].title if kv[0] else "~"))),
         by_quarter=tuple(
             QuarterRow(name, quarters[name], interviews[name], goal) for name in sorted(quarters, reverse=True)

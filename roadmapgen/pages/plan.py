@@ -142,7 +142,7 @@ def _nav(site: v.Site) -> tuple[NavLink, ...]:
 
 
 def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
-    board = functools.lru_cache(maxsize=1)(lambda s: aggregates.board(s.items))
+    board = functools.lru_cache(maxsize=1)(lambda s: aggregates.board(s.items))  # home and roadmap pages
     vision = site.entries("vision")
     yield _html("index.html", "home.html", site.info.product, "home",
                 frozenset({"vision", every("item"), every("release")}),

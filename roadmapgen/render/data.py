@@ -8,8 +8,6 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from markupsafe import Markup
-
 from roadmapgen.audience import views as v
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.pages.plan import PageSpec

@@ -15,12 +15,12 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 import roadmapgen
 from roadmapgen.markdown.placeholders import ROOT
@@ -119,9 +119,10 @@ def format_percent(value: float) -> str:
 def scope_ids(html: Any, prefix: str) -> Markup:
     """Prefix a body's ids and in-page links, so several bodies can share one page."""
     safe = re.sub(r"[^A-Za-z0-9_-]", "-", prefix)
-    return Markup(_ID.sub(lambda m: f"{m.group(1)}{safe}-", str(html)))
+    # escape(): a body (Markup) stays as it is; plain text a theme passes in is escaped, never trusted.
+    return Markup(_ID.sub(lambda m: f"{m.group(1)}{safe}-", str(escape(html))))  # noqa: S704
 
 
 def demote_headings(html: Any, levels: int = 1) -> Markup:
     """Lower a body's headings (h2 -> h3), for bodies shown under a page's own headings."""
-    return Markup(_HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + levels, 6)}", str(html)))
+    return Markup(_HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + levels, 6)}", str(escape(html))))  # noqa: S704

@@ -26,8 +26,8 @@ from roadmapgen.config import CONFIG_FILE, SiteConfig
 from roadmapgen.errors import ContentError, Report
 from roadmapgen.load.layout import kind_of_key
 from roadmapgen.memo import IdentityMemo
-from roadmapgen.project import Loaded, load, reload, scan_project
 from roadmapgen.pages.plan import PageSpec, Plan, every, pages_of, plan_pages
+from roadmapgen.project import Loaded, load, reload, scan_project
 from roadmapgen.render.render import Renderer
 from roadmapgen.render.templates import static_files, theme_chain
 
@@ -174,7 +174,11 @@ class LiveSite:
             kept: dict[str, bytes] = {}
         else:
             renderer = previous.renderer
-            static = {name.removeprefix("static/"): path for name, path in previous.files.items() if name.startswith("static/")}
+            static = {
+                name.removeprefix("static/"): path
+                for name, path in previous.files.items()
+                if name.startswith("static/")
+            }
             kept = _still_valid(previous, pages, plan, changed_keys or set())
         files = {f"static/{name}": path for name, path in static.items()}
         files.update({asset: state.loaded.corpus.assets[asset] for asset in site.assets})
@@ -189,7 +193,9 @@ def _served(spec: PageSpec) -> PageSpec:
     return replace(spec, root="/") if spec.page.path == "404.html" else spec
 
 
-def _still_valid(previous: SiteVersion, pages: Mapping[str, PageSpec], plan: Plan, changed_keys: set[str]) -> dict[str, bytes]:
+def _still_valid(
+    previous: SiteVersion, pages: Mapping[str, PageSpec], plan: Plan, changed_keys: set[str]
+) -> dict[str, bytes]:
     """Rendered pages of the previous snapshot that no changed view reaches."""
     if plan.nav != previous.plan.nav:
         return {}

@@ -81,7 +81,11 @@ class Session:
         for problem in outcome.problems:
             self.log(f"[{stamp}] {problem.format()}")
         if outcome.ok:
-            pages = f"; {outcome.invalidated} page{'s' * (outcome.invalidated != 1)} to render" if outcome.invalidated else ""
+            pages = (
+                f"; {outcome.invalidated} page{'s' * (outcome.invalidated != 1)} to render"
+                if outcome.invalidated
+                else ""
+            )
             self.log(f"[{stamp}] {what}: built in {outcome.seconds * 1000:.0f} ms{pages}")
         else:
             errors = sum(1 for p in outcome.problems if p.severity.value == "error")
@@ -101,7 +105,9 @@ class Session:
 
 
 def _describe(paths: set[Path], project_dir: Path) -> str:
-    names = sorted(str(path.relative_to(project_dir)) if path.is_relative_to(project_dir) else str(path) for path in paths)
+    names = sorted(
+        str(path.relative_to(project_dir)) if path.is_relative_to(project_dir) else str(path) for path in paths
+    )
     return names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "") + " changed"
 
 

@@ -66,10 +66,8 @@ class Preview:
             snapshot = self.live.snapshot
             if outcome.ok and snapshot is not None:
                 for path in list(self.watched):
-                    try:
+                    with contextlib.suppress(ContentError):  # shown with the page when it is asked for
                         snapshot.page(path)
-                    except ContentError:
-                        pass
         finally:
             with self.changed:
                 self.snapshot = self.live.snapshot
@@ -128,7 +126,8 @@ class PreviewServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        shown = "localhost" if host in ("127.0.0.1", "::1") else host
+        name = host.decode() if isinstance(host, bytes) else host
+        shown = "localhost" if name in ("127.0.0.1", "::1") else name
         return f"http://{shown}:{port}/"
 
 
@@ -144,7 +143,7 @@ def _host_allowed(server: PreviewServer, headers: list[str]) -> bool:
     header = headers[0]
     if header.lower() in server.allowed_hosts:
         return True
-    if server.server_address[0] in ("0.0.0.0", "::"):  # explicitly opened to the network: IP addresses only
+    if server.server_address[0] in ("0.0.0.0", "::"):  # noqa: S104 -- opened to the network on request: IP addresses only
         host, _, port = header.rpartition(":")
         try:
             ipaddress.ip_address(host.strip("[]"))
@@ -224,7 +223,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         self._serve(snapshot, path, problems, send_body)
 
-    def _serve(self, snapshot: SiteVersion, path: str | None, problems: tuple[ContentError, ...], send_body: bool) -> None:
+    def _serve(
+        self, snapshot: SiteVersion, path: str | None, problems: tuple[ContentError, ...], send_body: bool
+    ) -> None:
         status = HTTPStatus.OK
         try:
             body, generated = _lookup(snapshot, path)
@@ -265,10 +266,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
             while True:
                 with preview.changed:
-                    preview.changed.wait_for(lambda: preview.version != seen or preview.stopping, KEEPALIVE_SECONDS)
+                    preview.changed.wait_for(  # called here, in this iteration: `seen` is the current one
+                        lambda: preview.version != seen or preview.stopping, KEEPALIVE_SECONDS  # noqa: B023
+                    )
                     if preview.stopping:
                         return
-                    message = b": keepalive\n\n" if preview.version == seen else f"event: reload\ndata: {preview.version}\n\n".encode()
+                    message = (
+                        b": keepalive\n\n"
+                        if preview.version == seen
+                        else f"event: reload\ndata: {preview.version}\n\n".encode()
+                    )
                     seen = preview.version
                 self.wfile.write(message)
                 self.wfile.flush()
@@ -358,6 +365,8 @@ def _inject(body: bytes, problems: tuple[ContentError, ...]) -> bytes:
 
 
 def _error_page(problems: tuple[ContentError, ...]) -> bytes:
-    page = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>roadmapgen: errors</title></head>"
-            "<body><h1>The site could not be built</h1><p>Fix these problems; the page reloads by itself.</p></body></html>")
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>roadmapgen: errors</title></head>'
+        "<body><h1>The site could not be built</h1><p>Fix these problems; the page reloads by itself.</p></body></html>"
+    )
     return _inject(page.encode(), problems or (ContentError("?", 1, 1, "unknown error"),))

@@ -86,7 +86,9 @@ def _value(annotation: Any, where: str, markers: Markers, persona_slug: str, nam
         return int(markers.number(where))
     if annotation is dt.date:
         return markers.date(where)
-    raise TypeError(f"the leak test cannot plant a marker in {where} ({annotation!r}); teach tests/helpers/leakproject.py")
+    raise TypeError(
+        f"the leak test cannot plant a marker in {where} ({annotation!r}); teach tests/helpers/leakproject.py"
+    )
 
 
 def internal_fields(kind: str) -> list[str]:
@@ -95,6 +97,7 @@ def internal_fields(kind: str) -> list[str]:
 
 
 def accepts_public(kind: str) -> bool:
-    """Whether a document of ``kind`` may say ``visibility: public`` (feedback may not; competitors may, to no effect)."""
+    """Whether a document of ``kind`` may say ``visibility: public`` (feedback may not; competitors may, to no "
+    "effect)."""
     schema = KINDS[kind].model.model_json_schema()["properties"]["visibility"]
     return "public" in schema.get("enum", [schema.get("const")])

@@ -161,7 +161,9 @@ def _refusing_inside(reference: RuleFuncBlockType) -> RuleFuncBlockType:
         matched = reference(state, start_line, end_line, silent)
         if matched and not silent and _frames(state) and STATE_KEY in state.env:
             parse: ParseState = state.env[STATE_KEY]
-            parse.error(start_line, 1, "link reference definitions cannot be inside '::: internal'; write the link in place")
+            parse.error(
+                start_line, 1, "link reference definitions cannot be inside '::: internal'; write the link in place"
+            )
         return matched
 
     return rule
@@ -181,7 +183,9 @@ def mark_internal_blocks(state: StateCore) -> None:
             if not token.markup:
                 parse.warn(_line(opener), 1, "'::: internal' is never closed; it runs to the end of the document")
         elif open_blocks and token.type == "footnote_reference_open":
-            parse.error(_line(token), 1, "footnotes cannot be defined inside '::: internal'; write the note in the block itself")
+            parse.error(
+                _line(token), 1, "footnotes cannot be defined inside '::: internal'; write the note in the block itself"
+            )
 
 
 def refuse_stray_fences(state: StateCore) -> None:
@@ -207,9 +211,10 @@ def refuse_internal_footnote_refs(state: StateCore) -> None:
     """After inline parsing: a footnote reference inside an internal block."""
     parse: ParseState = state.env[STATE_KEY]
     for token in state.tokens:
-        if token.type == "inline" and token.meta.get(INTERNAL) and token.children:
-            if any(child.type == "footnote_ref" for child in token.children):
-                parse.error(_line(token), 1, "footnote references cannot be used inside '::: internal'")
+        if token.type != "inline" or not token.meta.get(INTERNAL):
+            continue
+        if any(child.type == "footnote_ref" for child in token.children or ()):
+            parse.error(_line(token), 1, "footnote references cannot be used inside '::: internal'")
 
 
 def _line(token: Token) -> int:
