@@ -162,6 +162,12 @@ class Snapshot:
         return self.results.get(entry[3])
 
 
+def file_stamp(path: Path) -> tuple[int, int, int]:
+    """(size, mtime_ns, ctime_ns): how a file is known unchanged without reading it."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
 TRUST_NS = 2_000_000_000
 """A file changed within two seconds of a snapshot may change again within the same mtime tick."""
 PACK_GRACE_SECONDS = 3600

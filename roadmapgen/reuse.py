@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from roadmapgen.cache import file_stamp
 from roadmapgen.load.git import git_output
 from roadmapgen.model.graph import Corpus
 from roadmapgen.pages.plan import PageSpec
@@ -146,9 +147,9 @@ def input_stamp(paths: Iterable[Path], extra: Mapping[str, str]) -> tuple[str, i
     for key in sorted(extra):
         digest.update(f"{key}={extra[key]};".encode())
     for path in sorted(paths, key=str):  # as text: comparing Path objects costs more than the stat calls
-        stat = path.stat()
-        newest = max(newest, stat.st_ctime_ns)
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\n".encode())
+        size, mtime_ns, ctime_ns = file_stamp(path)
+        newest = max(newest, ctime_ns)
+        digest.update(f"{path}\0{size}\0{mtime_ns}\0{ctime_ns}\n".encode())
     return digest.hexdigest(), newest
 
 

@@ -100,19 +100,56 @@ def test_a_cached_rebuild_equals_a_build_without_cache(name: str, small_project:
     assert sites(tmp_path / "out") == uncached(small_project, tmp_path / "fresh")
 
 
-def test_a_change_right_before_the_build_is_seen(small_project: Path, tmp_path: Path) -> None:
-    """Within the same clock tick a file can change without its time changing; such files are read again."""
+@pytest.fixture
+def coarse_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """A file system whose times do not move within a tick (FAT: 2 s, ext3: 1 s), taken to the
+    extreme: every stamp is frozen at the moment the test starts, so only the trust window can tell
+    that a file saved after the last build changed."""
+    frozen = time.time_ns()
+
+    def stamp(path: Path) -> tuple[int, int, int]:
+        return path.stat().st_size, frozen, frozen
+
+    def freeze() -> None:
+        monkeypatch.setattr("roadmapgen.model.read_all.file_stamp", stamp)
+        monkeypatch.setattr("roadmapgen.reuse.file_stamp", stamp)
+
+    return freeze
+
+
+def same_size_edit(path: Path) -> None:
+    replace_in(path, "Alpha body.", "Alpha bodY.")
+
+
+def test_a_change_right_before_the_build_is_seen_by_the_document_cache(
+    small_project: Path, tmp_path: Path, coarse_clock, monkeypatch
+) -> None:
+    """A file saved within the window around the last read is read again, though its stamp is the same."""
+    coarse_clock()
     cached(small_project, tmp_path / "out")
-    rewrite_under_old_size_and_mtime(small_project / "content/roadmap/alpha.md")
+    same_size_edit(small_project / "content/roadmap/alpha.md")
+    monkeypatch.setattr("roadmapgen.build.Manifest.up_to_date", lambda *args: False)  # only the cache can tell
     cached(small_project, tmp_path / "out")
     assert b"Alpha bodY." in (tmp_path / "out/public/roadmap/alpha/index.html").read_bytes()
 
 
+def test_a_change_right_before_the_build_is_seen_by_the_output_manifest(
+    small_project: Path, tmp_path: Path, coarse_clock
+) -> None:
+    """The same for the whole build: with every stamp unchanged, 'nothing changed' is not trusted."""
+    coarse_clock()
+    cached(small_project, tmp_path / "out")
+    same_size_edit(small_project / "content/roadmap/alpha.md")
+    result = cached(small_project, tmp_path / "out")
+    assert not result.up_to_date
+    assert b"Alpha bodY." in (tmp_path / "out/public/roadmap/alpha/index.html").read_bytes()
+
+
 def test_new_bytes_under_an_old_size_and_time_are_read(small_project: Path, tmp_path: Path) -> None:
-    """What `cp -p` does: different content, same size and mtime, long after the last build."""
+    """What `cp -p` does, long after the last build: different content, same size and mtime.
+    Only the change time (ctime, which no program can set) tells."""
     age(small_project)
     cached(small_project, tmp_path / "out")
-    time.sleep(0.01)
     rewrite_under_old_size_and_mtime(small_project / "content/roadmap/alpha.md")
     cached(small_project, tmp_path / "out")
     assert b"Alpha bodY." in (tmp_path / "out/public/roadmap/alpha/index.html").read_bytes()
@@ -133,8 +170,10 @@ def test_internal_text_never_returns_through_the_cache(small_project: Path, tmp_
     assert b"Rgsecretcodename" in (tmp_path / "out/internal/roadmap/alpha/index.html").read_bytes()
 
 
-def test_nothing_changed_writes_nothing(small_project: Path, tmp_path: Path, run_cli) -> None:
-    time.sleep(2.1)  # files saved a moment ago may still change within their clock tick
+def test_nothing_changed_writes_nothing(small_project: Path, tmp_path: Path, run_cli, monkeypatch) -> None:
+    # Files saved a minute ago: outside the window in which a file may still change unseen.
+    past = time.time_ns() - 60_000_000_000
+    monkeypatch.setattr("roadmapgen.reuse.file_stamp", lambda path: (path.stat().st_size, past, past))
     assert run_cli("build", small_project, "--out", tmp_path / "out").code == 0
     before = (tmp_path / "out/public/index.html").stat()
     result = run_cli("build", small_project, "--out", tmp_path / "out")

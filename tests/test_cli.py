@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,11 +35,25 @@ def test_unknown_option_is_a_usage_error(run_cli) -> None:
 
 
 def test_help_lists_every_command_it_has(run_cli) -> None:
+    """Every command the parser knows, read from the parser itself: listed with its purpose, and
+    each with its own working --help. The README's command table names them all too."""
+    import argparse
+
+    from roadmapgen.cli import make_parser
+
+    subcommands = next(a for a in make_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    commands = {choice.dest: choice.help for choice in subcommands._choices_actions}
+    assert sorted(commands) == sorted(subcommands.choices), "a command without a line in --help"
+    assert len(commands) >= 7
     result = run_cli("--help")
     assert result.code == 0
-    for command in ("build", "check", "schema"):
-        assert command in result.out
     assert "Exit codes: 0 success, 1 the content has errors" in result.out
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command, purpose in commands.items():
+        assert re.search(rf"^    {command} +{re.escape(purpose)}$", result.out, re.MULTILINE), command
+        assert f"`roadmapgen {command}" in readme, f"README does not mention roadmapgen {command}"
+        own = run_cli(command, "--help")
+        assert own.code == 0 and own.out.startswith(f"usage: roadmapgen {command}"), command
 
 
 def test_json_format(small_project: Path, run_cli) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from roadmapgen.cache import DocumentCache, Snapshot, load_snapshot, save_snapshot
+from roadmapgen.cache import DocumentCache, Snapshot, file_stamp, load_snapshot, save_snapshot
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.read import ReadResult, file_digest, parse_document, read_bytes
@@ -67,8 +67,7 @@ def read_all(
     stamps: list[tuple[int, int, int]] = []
     for source in sources:
         try:
-            stat = source.absolute.stat()
-            stamps.append((stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns))
+            stamps.append(file_stamp(source.absolute))
         except OSError:
             stamps.append((-1, 0, 0))
         results.append(snapshot.unchanged(source.absolute, stamps[-1]))
