@@ -23,6 +23,7 @@ from roadmapgen.cache import CACHE_DIR, DocumentCache, code_fingerprint, manifes
 from roadmapgen.config import CONFIG_FILE, SiteConfig
 from roadmapgen.errors import ContentError, Report
 from roadmapgen.load.discover import ProjectFiles
+from roadmapgen.load.git import SHALLOW_NOTE, is_shallow
 from roadmapgen.model.graph import Corpus
 from roadmapgen.model.read_all import read_all
 from roadmapgen.pages.plan import PageSpec, Plan, plan_pages
@@ -87,6 +88,8 @@ class BuildResult:
     up_to_date: bool = False
     """Nothing changed since the last build, whose output is intact: nothing was written."""
     written: dict[Audience, WrittenSite] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    """Warnings about how the build ran, not about the content (``--strict`` leaves them alone)."""
 
     @property
     def ok(self) -> bool:
@@ -99,7 +102,7 @@ def check(project_dir: Path, options: BuildOptions) -> Report:
     scanned = scan_project(project_dir, report)
     if scanned is not None:
         config, files = scanned
-        corpus = load_corpus(config, files, report, _reader(config, options, read_only=True))
+        corpus = load_corpus(config, files, report, _reader(config, options, read_only=True), options.source_date)
         if not report.failed:
             _project_sites(corpus, config, options, report)
     if options.strict:
@@ -115,6 +118,8 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
         return result
     config, files = scanned
     check_output_dir(config.output_dir, (config.content_dir, config.project_dir / "themes"))
+    if Audience.INTERNAL in options.audiences and is_shallow(config.project_dir):
+        result.notes.append(SHALLOW_NOTE)
     themes = theme_chain(config.theme_dir)
     result.output_dir = config.output_dir
     manifest_file = manifest_path(options.cache_root(config.project_dir), config.output_dir)
@@ -134,7 +139,7 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
 
 def _build_sites(config: SiteConfig, files: ProjectFiles, themes: Sequence[Path], manifest: Manifest,
                  inputs: str | None, options: BuildOptions, result: BuildResult) -> None:
-    corpus = load_corpus(config, files, result.report, _reader(config, options))
+    corpus = load_corpus(config, files, result.report, _reader(config, options), options.source_date)
     if result.report.failed:
         return
     sites = _project_sites(corpus, config, options, result.report)

@@ -188,9 +188,12 @@ def _add_diff(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
         help="show how the roadmap changed between git revisions",
         usage=("roadmapgen diff [-h] REV [REV2] [PROJECT] [--audience {internal,public}] [--format "
                "{text,json,markdown}]"),
-        description="Compare the roadmap at git revision REV with REV2 (default: the working tree): items added, "
-        "removed, moved between horizons, changed status, retargeted or renamed. With --audience "
-        "public, only what customers would see change: what merging will newly publish. "
+        description="Compare what a site shows at git revision REV with REV2 (default: the working tree), "
+        "document by document: items added, removed, moved between horizons, changed status, retargeted or "
+        "renamed; releases, personas, objectives and metrics added, removed or changed; visibility flips; "
+        "new metric points; changed text. REV may be a range: A..B (A to B) or A...B (what B adds since "
+        "it left A). With --audience public, only what customers would see change: what merging will "
+        "newly publish. "
         "With two arguments after REV, the first is REV2; with one, it is REV2 if git knows it "
         "as a revision, else PROJECT.",
     )
@@ -218,6 +221,8 @@ def run_build(args: argparse.Namespace) -> int:
     options = BuildOptions(audiences=tuple(audiences_for(args.audience)), output_dir=args.out,
                            strict=args.strict, source_date=source_date(), **_performance(args))
     result = build(project, options)
+    for note in result.notes:
+        print(f"warning: {note}", file=sys.stderr)
     print_problems(result.report, sys.stderr)
     if not result.ok:
         print(f"Build failed: {_count(result.report)}; nothing was written.", file=sys.stderr)
@@ -286,13 +291,21 @@ def run_init(args: argparse.Namespace) -> int:
 def run_diff(args: argparse.Namespace) -> int:
     from roadmapgen.audience.projector import Audience
     from roadmapgen.diff import FORMATS as DIFF_FORMATS
-    from roadmapgen.diff import commit_of, diff
+    from roadmapgen.diff import commit_of, diff, split_range
 
     if len(args.revisions) > 3:
         raise UsageError("diff takes REV [REV2] [PROJECT]")
     before, *rest = args.revisions
-    after, folder = None, "."
-    if len(rest) == 2:
+    after: str | None = None
+    folder = "."
+    if ".." in before:
+        if len(rest) > 1:
+            raise UsageError("diff takes A..B [PROJECT]")
+        folder = rest[0] if rest else "."
+        split = split_range(find_project(Path(folder)), before)
+        assert split is not None
+        before, after = split
+    elif len(rest) == 2:
         after, folder = rest
     elif rest and (commit_of(Path(folder), rest[0]) or not Path(rest[0]).is_dir()):
         after = rest[0]

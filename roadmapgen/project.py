@@ -85,10 +85,11 @@ class Loaded:
         return found + list(self.link_problems)
 
 
-def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_serially) -> Loaded:
-    """Read every document, date it and link the corpus."""
+def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_serially,
+         latest: dt.date | None = None) -> Loaded:
+    """Read every document, date it (file times no later than ``latest``) and link the corpus."""
     reads = {source.key: result for source, result in zip(files.documents, read_many(files.documents), strict=True)}
-    history = last_changed(config.project_dir, files.documents)
+    history = last_changed(config.project_dir, files.documents, latest)
     return _linked(config, files, reads, history)
 
 
@@ -101,7 +102,7 @@ def _linked(
 
 
 def reload(
-    previous: Loaded, paths: Collection[Path], read_many: ReadMany = read_serially
+    previous: Loaded, paths: Collection[Path], read_many: ReadMany = read_serially, latest: dt.date | None = None
 ) -> tuple[Loaded, frozenset[str], list[ContentError]] | None:
     """``previous`` brought up to date with the files at ``paths``: (loaded, keys of changed documents,
     problems finding files). None when the change needs :func:`load` (the set of assets changed)."""
@@ -118,7 +119,7 @@ def reload(
     reads = {key: result for key, result in previous.reads.items() if key not in removed}
     reads.update({source.key: result for source, result in zip(changed, read_many(changed), strict=True)})
     history = {key: day for key, day in previous.history.items() if key not in removed}
-    history.update({source.key: modified_date(source.absolute) for source in changed})
+    history.update({source.key: modified_date(source.absolute, latest) for source in changed})
     keys = frozenset({source.key for source in changed} | removed)
     documents: dict[str, Document | None] = {key: _document(reads.get(key)) for key in keys}
     corpus, link_problems = relink(previous.corpus, documents, history, current)
@@ -129,8 +130,9 @@ def _document(result: ReadResult | None) -> Document | None:
     return result.document if result is not None else None
 
 
-def load_corpus(config: SiteConfig, files: ProjectFiles, report: Report, read_many: ReadMany = read_serially) -> Corpus:
-    loaded = load(config, files, read_many)
+def load_corpus(config: SiteConfig, files: ProjectFiles, report: Report, read_many: ReadMany = read_serially,
+                latest: dt.date | None = None) -> Corpus:
+    loaded = load(config, files, read_many, latest)
     report.extend(loaded.problems())
     return loaded.corpus
 

@@ -212,3 +212,12 @@ def test_roadmap_json_shows_what_each_site_may(example_project: Path, out_dir: P
     assert internal_sso["owner"] == "Ines Duarte"
     assert internal_sso["rice"]["score"] == 480
     assert len(internal["items"]) == 20 and len(public["items"]) == 17
+
+
+def test_source_date_epoch_caps_dates_taken_from_file_times(small_project: Path, out_dir: Path, run_cli,
+                                                            monkeypatch) -> None:
+    """Outside git, "last changed" comes from file times; a reproducible build never shows a day after its own."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01; the files were written today
+    assert run_cli("build", small_project, "--out", out_dir).code == 0
+    page = (out_dir / "internal/roadmap/alpha/index.html").read_text()
+    assert '<dt>Last changed</dt><dd><time datetime="2026-01-01">' in page

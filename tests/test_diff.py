@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -71,6 +72,8 @@ def test_public_diff_shows_only_what_customers_see_change(repo: Path, run_cli) -
         ("retargeted", "voice-channel", None, "2027-Q3"),
         ("renamed", "voice-channel", "Phone support", "Phone and voice"),
         ("status", "sla-policies", "in-progress", "beta"),
+        ("changed", "3.4.0", "Macros", None),  # the public release no longer lists an item made internal
+        ("changed", "3.5.0", "Inbox rules, Bulk actions", "Inbox rules"),
     }
     assert "custom-roles" not in result.out and "SECRET" not in result.out
     urls = [c["url"] for c in json.loads(result.out)["changes"]]
@@ -84,9 +87,11 @@ def test_internal_diff_shows_every_item(repo: Path, run_cli) -> None:
     assert result.code == 0, result.err
     assert result.out.splitlines()[0] == (
         "Roadmap changes from before to the working tree (internal site): "
-        "1 added, 1 removed, 2 moved, 1 status changed, 1 retargeted, 2 renamed")
+        "1 added, 1 removed, 1 visibility, 2 moved, 1 status changed, 1 retargeted, 2 renamed, 1 changed")
     assert "custom-roles" in result.out and "Custom roles and permissions → SECRET-RENAME" in result.out
-    assert "macros" not in result.out  # still on the internal roadmap, unchanged there
+    assert re.search(r"^  visibility +macros +Macros: public → internal$", result.out, re.MULTILINE)
+    assert re.search(r"^Releases:\n  ships changed +3\.5\.0 +3\.5\.0: Rules and bulk actions: "
+                     r"Inbox rules, Bulk actions → Inbox rules$", result.out, re.MULTILINE)
 
 
 def test_between_two_commits_and_as_markdown(repo: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,3 +137,82 @@ def test_unknown_revision_is_a_usage_error(repo: Path, run_cli, revision: str) -
 def test_outside_git_is_a_usage_error(example_project: Path, run_cli) -> None:
     result = run_cli("diff", "HEAD", example_project)
     assert result.code == 2 and "not in a git repository" in result.err
+
+
+def test_a_release_made_public_is_what_the_merge_publishes(repo: Path, run_cli) -> None:
+    project = repo / "roadmap"
+    release = project / "content/releases/3.7.0.md"
+    replace_in(release, "visibility: public", "visibility: internal")
+    git(repo, "commit", "-q", "-am", "3.7.0 not yet")
+    replace_in(release, "visibility: internal", "visibility: public")
+    git(repo, "commit", "-q", "-am", "publish 3.7.0")
+    result = run_cli("diff", "HEAD~1..HEAD", project, "--audience", "public", "--format", "markdown")
+    assert result.code == 0, result.err
+    assert "#### Releases" in result.out
+    assert ("| added | [3.7.0: Dark mode and suggested replies beta]"
+            "(<https://roadmap.brightdesk.example/releases/3.7.0/>) |  | 2026-10-06 |") in result.out
+
+
+def test_metrics_personas_and_text_changes(repo: Path, run_cli) -> None:
+    project = repo / "roadmap"
+    replace_in(project / "content/metrics/nps.yaml", "  - {date: 2026-10-31, value: 43}",
+               "  - {date: 2026-10-31, value: 43}\n  - {date: 2026-11-30, value: 45}")
+    replace_in(project / "content/personas/maya-agent.md", "role: Support agent", "role: Senior support agent")
+    replace_in(project / "content/roadmap/saml-sso.md", "Admins connect", "Admins securely connect")
+    result = run_cli("diff", "HEAD", project, "--audience", "public", "--format", "json")
+    assert result.code == 0, result.err
+    changes = {(c["kind"], c["change"], c["field"], c["slug"], c["before"], c["after"])
+               for c in json.loads(result.out)["changes"]}
+    assert changes == {
+        ("metric", "points", None, "nps", "1 new point, latest 45 on 2026-11-30", None),
+        ("persona", "changed", "role", "maya-agent", "Support agent", "Senior support agent"),
+        ("item", "text", None, "saml-sso", "+1 / -0 words", None),
+    }
+
+
+def test_the_markdown_report_fits_in_a_comment() -> None:
+    from roadmapgen.audience.projector import Audience
+    from roadmapgen.diff import Change, DiffResult, as_markdown
+
+    changes = [Change("added", "item", f"item-{n:05d}", f"Item {n} " + "x" * 80, f"https://e.example/roadmap/item-{n}/",
+                      None, "later · planned") for n in range(2000)]
+    text = as_markdown(DiffResult("main", "HEAD", Audience.PUBLIC, changes))
+    assert len(text) <= 65_536
+    shown = text.count("| added |")
+    assert 100 < shown < 2000
+    assert text.rstrip().endswith(f"_…and {2000 - shown} more changes, left out to stay within a comment's size; "
+                                  "run `roadmapgen diff` for all of them._")
+
+
+def test_a_shallow_clone_warns_and_says_how_to_fetch_history(repo: Path, run_cli, tmp_path: Path) -> None:
+    replace_in(repo / "roadmap/content/roadmap/macros.md", "title: Macros", "title: Saved replies")
+    git(repo, "commit", "-q", "-am", "second")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    built = run_cli("build", clone / "roadmap", "--out", tmp_path / "out")
+    assert built.code == 0, built.err
+    assert built.err.count("warning: this is a shallow git clone") == 1
+    assert "fetch-depth: 0" in built.err
+    compared = run_cli("diff", "HEAD~1", clone / "roadmap")
+    assert compared.code == 2
+    assert "'HEAD~1' is not a revision in this repository: this is a shallow clone" in compared.err
+    assert "git fetch --unshallow" in compared.err
+    full = run_cli("build", repo / "roadmap", "--out", tmp_path / "out2")
+    assert "shallow" not in full.err
+
+
+def test_three_dot_range_compares_from_where_the_branch_left(repo: Path, run_cli) -> None:
+    project = repo / "roadmap"
+    git(repo, "checkout", "-q", "-b", "feature")
+    replace_in(project / "content/roadmap/macros.md", "title: Macros", "title: Saved replies")
+    git(repo, "commit", "-q", "-am", "feature change")
+    git(repo, "checkout", "-q", "main")
+    replace_in(project / "content/roadmap/dark-mode.md", "title: Dark mode", "title: Night mode")
+    git(repo, "commit", "-q", "-am", "main moves on")
+    result = run_cli("diff", "main...feature", project, "--format", "json")
+    assert result.code == 0, result.err
+    slugs = {c["slug"] for c in json.loads(result.out)["changes"]}
+    assert "macros" in slugs and "dark-mode" not in slugs  # only what the branch adds
+    two_dots = run_cli("diff", "main..feature", project, "--format", "json")
+    two_dots = {c["slug"] for c in json.loads(two_dots.out)["changes"]}
+    assert {"macros", "dark-mode"} <= two_dots

@@ -15,6 +15,15 @@ def run_git(cwd: Path, *args: str, timeout: float = 120) -> subprocess.Completed
         return None
 
 
+def is_shallow(cwd: Path) -> bool:
+    """Whether ``cwd`` is in a shallow clone (CI's default checkout: the last commit, no history)."""
+    return (git_output(cwd, "rev-parse", "--is-shallow-repository", timeout=10) or "").strip() == "true"
+
+
+SHALLOW_NOTE = ("this is a shallow git clone: last-changed dates and stale flags need the full history "
+                "(fetch it with 'git fetch --unshallow'; in GitHub Actions, actions/checkout with fetch-depth: 0)")
+
+
 def git_output(cwd: Path, *args: str, timeout: float = 120) -> str | None:
     """git's standard output, decoded as file names are; None if git cannot run or fails."""
     result = run_git(cwd, *args, timeout=timeout)

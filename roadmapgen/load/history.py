@@ -15,14 +15,18 @@ from roadmapgen.load.git import git_output
 from roadmapgen.load.layout import SourceFile
 
 
-def last_changed(project_dir: Path, sources: Iterable[SourceFile]) -> dict[str, dt.date]:
+def last_changed(project_dir: Path, sources: Iterable[SourceFile], latest: dt.date | None = None) -> dict[str, dt.date]:
+    """Each document's last change; ``latest`` (SOURCE_DATE_EPOCH) caps dates read from file times."""
     sources = list(sources)
     committed = _git_dates(project_dir, sources)
-    return {source.key: committed.get(source.key) or modified_date(source.absolute) for source in sources}
+    return {source.key: committed.get(source.key) or modified_date(source.absolute, latest) for source in sources}
 
 
-def modified_date(path: Path) -> dt.date:
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+def modified_date(path: Path, latest: dt.date | None = None) -> dt.date:
+    """The file's modification day, no later than ``latest``: a reproducible build of files without
+    history (a fresh copy, a tarball) shows the build's own date, not the day the files were copied."""
+    day = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+    return min(day, latest) if latest is not None else day
 
 
 def _git_dates(project_dir: Path, sources: list[SourceFile]) -> Mapping[str, dt.date]:

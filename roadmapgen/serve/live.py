@@ -128,7 +128,7 @@ class LiveSite:
         scanned = scan_project(self.project_dir, report)
         if scanned is None:
             return None
-        loaded = load(*scanned)
+        loaded = load(*scanned, latest=self.source_date)
         report.extend(loaded.problems())
         if report.failed:
             return None
@@ -140,7 +140,7 @@ class LiveSite:
         """(None, None) when the change needs a full load."""
         old = self._state
         assert old is not None
-        reloaded = reload(old.loaded, self._pending)
+        reloaded = reload(old.loaded, self._pending, latest=self.source_date)
         if reloaded is None:
             return None, None
         loaded, changed_keys, problems = reloaded
