@@ -9,6 +9,7 @@ import argparse
 import contextlib
 import datetime as dt
 import gc
+import hashlib
 import json
 import os
 import signal
@@ -19,7 +20,9 @@ from typing import Any, NoReturn, TextIO
 
 from roadmapgen import __version__
 from roadmapgen.build import BuildOptions, BuildResult, audiences_for, build, check
+from roadmapgen.ci import CiFile, write_ci
 from roadmapgen.errors import Report, UsageError
+from roadmapgen.load.git import git_output
 from roadmapgen.project import find_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -80,6 +83,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_init(commands)
     _add_schema(commands)
     _add_diff(commands)
+    _add_ci(commands)
     return parser
 
 
@@ -117,8 +121,9 @@ def _add_check(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     command = commands.add_parser("check", help="report every problem in the content; writes nothing",
                                   description="Check the whole project and report every problem. Writes nothing.")
     _project_argument(command)
-    command.add_argument("--format", choices=("text", "json", "github"), default="text",
-                         help="text (PATH:LINE:COL: ...), json, or github (workflow annotations)")
+    command.add_argument("--format", choices=("text", "json", "github", "gitlab"), default="text",
+                         help="text (PATH:LINE:COL: ...), json, github (workflow annotations) or gitlab "
+                              "(code-quality report JSON)")
     command.add_argument("--strict", action="store_true", help="treat every warning as an error")
     _performance_options(command)
     command.set_defaults(run=run_check)
@@ -148,7 +153,8 @@ def _add_new(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     command = commands.add_parser(
         "new", help="start a new document from a template",
-        description="Write a new persona, roadmap item, release, objective or feedback entry from a template "
+        description="Write a new persona, roadmap item, release, objective, metric, feedback entry or "
+                    "competitor from a template "
                     "that passes 'roadmapgen check'. NAME is a title ('Bulk export') or a file name "
                     "('bulk-export'); for a release, its version. New documents are internal until you "
                     "write 'visibility: public'.",
@@ -166,7 +172,23 @@ def _add_init(commands: argparse._SubParsersAction) -> None:  # type: ignore[typ
                     "document of each type, all internal, ready for 'roadmapgen serve'.",
     )
     command.add_argument("dir", metavar="DIR", type=Path, help="the folder to start the project in")
+    command.add_argument("--ci", choices=("github", "gitlab"),
+                         help="also write the CI file that checks, builds and publishes (see 'roadmapgen ci')")
     command.set_defaults(run=run_init)
+
+
+def _add_ci(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    command = commands.add_parser(
+        "ci", help="write the CI file that checks, builds and publishes both sites",
+        description="Write a CI file at the root of the project's git repository: GitHub Actions "
+                    "(.github/workflows/roadmap.yml) or GitLab CI (.gitlab-ci.yml). On pull or merge "
+                    "requests it checks the content, builds both sites and reports what the merge "
+                    "publishes; on the default branch it publishes the public site to Pages and keeps "
+                    "the internal one private. An existing file is never overwritten.",
+    )
+    command.add_argument("platform", choices=("github", "gitlab"), metavar="PLATFORM", help="github or gitlab")
+    _project_argument(command)
+    command.set_defaults(run=run_ci)
 
 
 def _add_schema(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -283,9 +305,22 @@ def run_init(args: argparse.Namespace) -> int:
     written = init_project(args.dir, source_date() or dt.date.today())
     for path in written:
         print(f"Created {os.path.relpath(path)}")
+    if args.ci:
+        _print_ci(write_ci(args.dir, args.ci))
     where = os.path.relpath(args.dir)
     print(f"\nNext: roadmapgen serve {where}   (a live preview), then roadmapgen build {where}")
     return EXIT_OK
+
+
+def run_ci(args: argparse.Namespace) -> int:
+    _print_ci(write_ci(find_project(Path(args.project)), args.platform))
+    return EXIT_OK
+
+
+def _print_ci(written: CiFile) -> None:
+    print(f"Created {os.path.relpath(written.path)}\nTo finish setting it up:")
+    for number, step in enumerate(written.next_steps, start=1):
+        print(f"  {number}. {step}")
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -298,13 +333,14 @@ def run_diff(args: argparse.Namespace) -> int:
     before, *rest = args.revisions
     after: str | None = None
     folder = "."
+    label = None
     if ".." in before:
         if len(rest) > 1:
             raise UsageError("diff takes A..B [PROJECT]")
         folder = rest[0] if rest else "."
         split = split_range(find_project(Path(folder)), before)
         assert split is not None
-        before, after = split
+        label, (before, after) = before, split
     elif len(rest) == 2:
         after, folder = rest
     elif rest and (commit_of(Path(folder), rest[0]) or not Path(rest[0]).is_dir()):
@@ -312,7 +348,7 @@ def run_diff(args: argparse.Namespace) -> int:
     elif rest:
         folder = rest[0]
     project = find_project(Path(folder))
-    result = diff(project, before, after, Audience(args.audience))
+    result = diff(project, before, after, Audience(args.audience), label)
     print_problems(result.report, sys.stderr)
     if result.report.failed:
         print(f"Cannot compare: {_count(result.report)}.", file=sys.stderr)
@@ -360,8 +396,25 @@ def _gh(text: str, property_value: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
 
 
+def print_gitlab(report: Report, out: TextIO, project: Path) -> None:
+    """A GitLab code-quality report: paths from the repository's root, so merge requests show them."""
+    top = git_output(project, "rev-parse", "--show-toplevel", timeout=10)
+    root = Path(top.strip()) if top else Path.cwd()
+    issues = []
+    for problem in report:
+        path = os.path.relpath(project / problem.path, root).replace(os.sep, "/")
+        identity = f"{path}:{problem.line}:{problem.column}:{problem.message}"
+        issues.append({
+            "description": problem.message, "check_name": "roadmapgen",
+            "fingerprint": hashlib.sha256(identity.encode()).hexdigest(),
+            "severity": "major" if problem.severity.value == "error" else "minor",
+            "location": {"path": path, "lines": {"begin": problem.line}},
+        })
+    print(json.dumps(issues, indent=2, ensure_ascii=False), file=out)
+
+
 FORMATS: dict[str, Callable[[Report, TextIO, Path], None]] = {
-    "text": print_check_text, "json": print_json, "github": print_github,
+    "text": print_check_text, "json": print_json, "github": print_github, "gitlab": print_gitlab,
 }
 
 

@@ -81,6 +81,8 @@ class DiffResult:
     audience: Audience
     changes: list[Change] = field(default_factory=list)
     report: Report = field(default_factory=Report)
+    range: str | None = None
+    """The range as the user wrote it ('origin/main...HEAD'), when they wrote one."""
 
 
 _FIELD_CHANGE = {"horizon": "moved", "status": "status", "target": "retargeted", "title": "renamed", "name": "renamed",
@@ -191,13 +193,13 @@ def _point_values(view: object) -> tuple[tuple[str, float], ...]:
     return tuple((point.date.isoformat(), point.value) for point in points)
 
 
-def diff(project_dir: Path, before: str, after: str | None, audience: Audience) -> DiffResult:
-    """The roadmap changes from revision ``before`` to ``after`` (None: the working tree).
+def diff(project_dir: Path, before: str, after: str | None, audience: Audience, label: str | None = None) -> DiffResult:
+    """The changes from revision ``before`` to ``after`` (None: the working tree); ``label``: the range they came from.
 
     Raises:
         UsageError: if the project is not in git or a revision does not exist.
     """
-    result = DiffResult(before=before, after=after or "the working tree", audience=audience)
+    result = DiffResult(before=before, after=after or "the working tree", audience=audience, range=label)
     with _checkout(project_dir, before) as old_dir:
         old = _states(old_dir, audience, result.report, f"{before}:")
     if after is None:
@@ -340,7 +342,8 @@ COMMENT_LIMIT = 65_536
 
 
 def _heading(result: DiffResult) -> str:
-    return f"from {result.before} to {result.after} ({result.audience.value} site)"
+    span = f"in {result.range}" if result.range else f"from {result.before} to {result.after}"
+    return f"{span} ({result.audience.value} site)"
 
 
 def _verb(change: Change) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -103,3 +104,17 @@ def test_python_dash_m_works_the_same(small_project: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "roadmapgen", "check", str(small_project)],
                             capture_output=True, text=True, check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert (result.returncode, result.stdout) == (0, "No problems found.\n")
+
+
+def test_gitlab_format_is_a_code_quality_report(small_project: Path, run_cli, monkeypatch) -> None:
+    """GitLab's code-quality JSON: one issue per problem, paths from where the job runs, stable fingerprints."""
+    (small_project / "content/roadmap/alpha.md").write_text("---\ntitle: A\nstatus: done\n---\n")
+    monkeypatch.chdir(small_project.parent)
+    result = run_cli("check", small_project, "--format", "gitlab")
+    assert result.code == 1
+    issues = json.loads(result.out)
+    assert issues[0]["location"] == {"path": f"{small_project.name}/content/roadmap/alpha.md", "lines": {"begin": 3}}
+    assert issues[0]["severity"] == "major" and issues[0]["check_name"] == "roadmapgen"
+    assert issues[0]["description"].startswith("'status' must be one of")
+    assert len({issue["fingerprint"] for issue in issues}) == len(issues)
+    assert json.loads(run_cli("check", small_project, "--format", "gitlab").out) == issues

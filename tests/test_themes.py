@@ -87,3 +87,12 @@ def test_wheel_ships_the_builtin_theme(tmp_path: Path) -> None:
     assert "roadmapgen/themes/default/templates/base.html" in names
     assert "roadmapgen/themes/default/static/style.css" in names
     assert "roadmapgen/py.typed" in names
+    # Every file the registry and `roadmapgen ci` read at run time.
+    from roadmapgen.registry import KINDS
+
+    for kind in KINDS.values():
+        if kind.scaffold:
+            assert f"roadmapgen/scaffolds/{kind.scaffold}" in names
+        for template in filter(None, (kind.page_template, kind.listing.template if kind.listing else None)):
+            assert f"roadmapgen/themes/default/templates/{template}" in names
+    assert {"roadmapgen/ci_templates/github.yml", "roadmapgen/ci_templates/gitlab.yml"} <= set(names)

