@@ -31,7 +31,8 @@ PAGES = {
 }
 INTERNAL_PAGES = {
     **PAGES, "internal-item": "roadmap/eu-data-residency/", "priorities": "priorities/", "research": "research/",
-    "feedback": "feedback/", "feedback-entry": "feedback/2026-08-sales-acme/",
+    "feedback": "feedback/", "feedback-entry": "feedback/2026-08-sales-acme/", "market": "market/",
+    "competitor": "market/deskhero/",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
 
