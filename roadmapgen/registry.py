@@ -89,6 +89,9 @@ class Kind:
     newest_first: bool = False
     scaffold: str | None = None
     """File name of its `roadmapgen new` template in roadmapgen/scaffolds/."""
+    public_wording: str | None = None
+    """A key whose set values replace the public fields of the same names on the public site
+    (``public: {title, summary}``); the team's own wording never enters the public corpus."""
     tracked: tuple[str, ...] = ()
     """View fields `diff` reports changes of, in order; those before a title or name also sum a
     document up when it is added or removed ('later · planned')."""
@@ -154,7 +157,8 @@ _KINDS = (
          tracked=("title", "statement", "visibility")),
     Kind("item", "roadmap item", "roadmap", Item,
          public_fields=frozenset({"title", "status", "horizon", "summary", "target", "objective", "personas", "tags",
-                                  _VISIBLE}),
+                                  "public", _VISIBLE}),
+         public_wording="public",
          references=(Reference("objective", "objective", public=True), Reference("personas", "persona", public=True),
                      Reference("stories", "persona", attribute="persona"), Reference("competitors", "competitor")),
          section="roadmap", page_template="item.html", page_variable="item", description="summary",
@@ -213,7 +217,9 @@ def _check(kinds: Mapping[str, Kind]) -> None:
                 raise RuntimeError(f"kind {kind.name}: reference '{ref.field}' names unknown kind {ref.target}")
             if ref.public and ref.field not in (kind.public_fields or ()):
                 raise RuntimeError(f"kind {kind.name}: public reference '{ref.field}' is not a public field")
-        for name in (*kind.asset_fields, *(ref.field for ref in kind.references)):
+        if kind.public_wording is not None and kind.public_wording not in (kind.public_fields or ()):
+            raise RuntimeError(f"kind {kind.name}: public wording '{kind.public_wording}' is not a public field")
+        for name in (*kind.asset_fields, *(ref.field for ref in kind.references), *filter(None, [kind.public_wording])):
             if name not in kind.model.model_fields:
                 raise RuntimeError(f"kind {kind.name}: '{name}' is not a field of {kind.model.__name__}")
 

@@ -153,6 +153,12 @@ class LeakProject:
             + self.internal_block("item"),
         )
         self.doc("item", "beta", {"title": "Beta", "status": "shipped", "visibility": "public"}, "Beta body.\n")
+        # Public wording: the team's own title and summary must appear nowhere public.
+        self.doc("item", "gamma", {"title": self.m.text("team title of a worded item"),
+                                   "summary": self.m.text("team summary of a worded item"),
+                                   "status": "planned", "horizon": "next", "visibility": "public",
+                                   "public": {"title": "Gamma for customers", "summary": "What customers read."}},
+                 "Gamma body.\n")
         self.doc("release", "1.0.0", {"version": "1.0.0", "date": "2026-01-15", "ships": ["beta", self.item],
                                       "visibility": "public", **self.internal_values("release", "public release")},
                  "Release body.\n" + self.internal_block("release"))
@@ -289,6 +295,9 @@ def test_public_site_still_shows_public_content(leak_build) -> None:
     assert 'href="../../personas/pat/"' in item
     release = (out / "public/releases/1.0.0/index.html").read_text()
     assert "Beta" in release
+    worded = (out / "public/roadmap/gamma/index.html").read_text()
+    assert "<h1>Gamma for customers</h1>" in worded and "What customers read." in worded
+    assert '"title":"Gamma for customers"' in (out / "public/roadmap.json").read_text()
 
 
 def test_internal_vision_stays_off_the_public_home(tmp_path: Path) -> None:
@@ -309,7 +318,7 @@ def test_public_allow_list_is_the_one_the_spec_gives() -> None:
         "vision": ["statement", "title"],
         "objective": ["summary", "title"],
         "persona": ["avatar", "goals", "motivations", "name", "pain_points", "quote", "role", "segment"],
-        "item": ["horizon", "objective", "personas", "status", "summary", "tags", "target", "title"],
+        "item": ["horizon", "objective", "personas", "public", "status", "summary", "tags", "target", "title"],
         "release": ["date", "ships", "summary", "title", "version"],
         "feedback": [],
         "metric": ["kind", "name", "points", "unit"],

@@ -67,6 +67,9 @@ MUTATIONS: dict[str, Mutation] = {
         lambda d: None,
         lambda body: "::: internal\n## What is included\n\nTeam notes.\n:::\n\n" + body,
     ),
+    "team wording of an item with public wording": lambda p: edit(
+        p / "content/roadmap/csat-follow-ups.md", _set(title="Rgteamtitle", summary="Rgteamsummary")
+    ),
     "heading added inside an internal block": lambda p: edit(
         p / "content/vision.md",
         lambda d: None,

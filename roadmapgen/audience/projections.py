@@ -102,6 +102,7 @@ def _internal_item(p: Projector, doc: Document, f: Item, public: dict[str, Any])
     return v.InternalItemView(
         **public, visibility=f.visibility, owner=f.owner, rice=rice, stories=stories,
         competitors=p.refs(f"competitors/{slug}" for slug in f.competitors),
+        public_title=f.public.title if f.public else None, public_summary=f.public.summary if f.public else None,
         feedback=p.feedback_refs(doc, "items"), last_changed=last_changed,
         stale=(p.today - last_changed).days > p.settings.stale_after_days, extra=extra_rows(f.extra),
     )

@@ -65,7 +65,15 @@ def public_settings(settings: ConfigFile) -> ConfigFile:
 
 
 def public_document(doc: Document, shown: set[str]) -> Document:
-    fields = _allowed(doc.fields, PUBLIC_FIELDS[doc.kind], _public_references(doc.fields, shown))
+    names, overrides = PUBLIC_FIELDS[doc.kind], _public_references(doc.fields, shown)
+    wording_key = KINDS[doc.kind].public_wording
+    if wording_key is not None:
+        # The public wording takes the place of the team's; the block itself is not kept.
+        names = names - {wording_key}
+        wording = getattr(doc.fields, wording_key)
+        if wording is not None:
+            overrides.update({name: value for name, value in wording if value is not None})
+    fields = _allowed(doc.fields, names, overrides)
     return Document(
         source=replace(doc.source, absolute=Path(doc.source.path)), fields=fields, places={},
         body=_public_body(doc.body, shown) if doc.body is not None else None, digest="", meta_digest="",

@@ -185,6 +185,9 @@ class InternalItemView(ItemView):
     stories: tuple[StoryView, ...]
     competitors: tuple[PageRef, ...]
     """Competitors this item answers."""
+    public_title: str | None
+    """The title the public site shows instead, if the item has one."""
+    public_summary: str | None
     feedback: tuple[FeedbackRef, ...]
     """Customer evidence naming this item, newest first."""
     last_changed: dt.date

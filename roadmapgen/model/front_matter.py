@@ -141,6 +141,16 @@ class Story(FrontMatter):
     """Why they want it."""
 
 
+class PublicWording(FrontMatter):
+    """What the public site says instead of the team's own wording."""
+
+    model_config = _DOCSTRINGS
+    title: Text | None = None
+    """The title customers see."""
+    summary: Text | None = None
+    """The summary customers see."""
+
+
 class Item(FrontMatter):
     """content/roadmap/<slug>.md: an initiative or feature on the roadmap."""
 
@@ -156,6 +166,8 @@ class Item(FrontMatter):
     """One line on what changes for customers."""
     target: Target | None = None
     """Expected date: 2026-Q3, 2026-09 or 2026-09-30."""
+    public: PublicWording | None = None
+    """Customer-facing title and summary, shown on the public site instead of title and summary."""
     objective: Slug | None = None
     """Slug of the objective this item serves."""
     personas: Seq[Slug] = ()
