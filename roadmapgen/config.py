@@ -13,7 +13,7 @@ from pydantic import AfterValidator, ConfigDict, Field
 from roadmapgen.errors import ContentError, UsageError
 from roadmapgen.load.frontmatter import decode
 from roadmapgen.load.yamlsafe import Place, read_yaml
-from roadmapgen.model.fields import FrontMatter, Text, rule_error
+from roadmapgen.model.fields import FeedbackUrl, FrontMatter, Text, rule_error
 from roadmapgen.validation import validate
 
 CONFIG_FILE = "roadmapgen.yaml"
@@ -65,6 +65,9 @@ class ConfigFile(FrontMatter):
     """BCP 47 language tag of the content."""
     research: Research | None = None
     """Goals for customer research (internal)."""
+    feedback_url: FeedbackUrl | None = None
+    """Link for feedback on an item, with {slug}, {title} and {url} filled in (URL-encoded), e.g.
+    https://github.com/acme/roadmap/discussions/new?category=ideas&title={title}"""
     stale_after_days: Annotated[int, Field(ge=1)] = 90
     """Items whose file has not changed for longer are flagged on the internal site."""
 

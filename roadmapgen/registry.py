@@ -157,7 +157,7 @@ _KINDS = (
          tracked=("title", "statement", "visibility")),
     Kind("item", "roadmap item", "roadmap", Item,
          public_fields=frozenset({"title", "status", "horizon", "summary", "target", "objective", "personas", "tags",
-                                  "public", _VISIBLE}),
+                                  "public", "feedback_url", _VISIBLE}),
          public_wording="public",
          references=(Reference("objective", "objective", public=True), Reference("personas", "persona", public=True),
                      Reference("stories", "persona", attribute="persona"), Reference("competitors", "competitor")),

@@ -15,6 +15,7 @@ from roadmapgen.audience.guard import LeakError, check_public
 from roadmapgen.audience.projector import Projector, avatar_url, extra_rows, page_path
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
+from roadmapgen.model.fields import fill_feedback_url
 from roadmapgen.model.front_matter import Competitor, Feedback, Item, Metric, Objective, Persona, Release, Vision
 from roadmapgen.registry import KINDS, release_order
 
@@ -82,10 +83,20 @@ def _item(p: Projector, doc: Document) -> v.ItemView:
         personas=p.refs(f"personas/{slug}" for slug in f.personas),
         body=p.body(doc),
         shipped_in=tuple(_release_ref(release) for release in releases),
+        feedback_url=_feedback_link(p, doc, f),
     )
     if not p.internal:
         return public
     return _internal_item(p, doc, f, _fields_of(public))
+
+
+def _feedback_link(p: Projector, doc: Document, f: Item) -> str | None:
+    """The item's feedback link, filled with what the site shows of it (its public wording, on the public site)."""
+    template = f.feedback_url or p.settings.feedback_url
+    if template is None:
+        return None
+    title = f.public.title if f.public and f.public.title else f.title  # on the public site, f.title is that already
+    return fill_feedback_url(template, slug=doc.slug, title=title, url=p.settings.base_url + page_path(doc))
 
 
 def _internal_item(p: Projector, doc: Document, f: Item, public: dict[str, Any]) -> v.InternalItemView:

@@ -32,7 +32,7 @@ PUBLIC_REFERENCES: Mapping[str, str] = {
 }
 """Public fields that name other documents -> the folder of what they name; only public targets stay."""
 
-PUBLIC_SETTINGS = frozenset({"product", "tagline", "base_url", "language"})
+PUBLIC_SETTINGS = frozenset({"product", "tagline", "base_url", "language", "feedback_url"})
 """What the public site may know of roadmapgen.yaml."""
 
 HIDDEN = BodyLink(target="", fragment="", title="", line=0, column=0, internal=False)

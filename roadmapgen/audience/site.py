@@ -29,6 +29,7 @@ from roadmapgen.errors import ContentError
 from roadmapgen.load.layout import KINDS
 from roadmapgen.memo import IdentityMemo
 from roadmapgen.model.document import Document
+from roadmapgen.model.fields import fill_feedback_url
 from roadmapgen.model.graph import Corpus
 
 OrderKey = Callable[[Document], Any]
@@ -66,6 +67,8 @@ class SiteViews:
             product=settings.product, tagline=settings.tagline, language=settings.language,
             audience=projector.audience.value,
             base_url=settings.internal_base_url if projector.internal else settings.base_url,
+            feedback_url=fill_feedback_url(settings.feedback_url, slug="roadmap", title=f"{settings.product} roadmap",
+                                           url=f"{settings.base_url}roadmap/") if settings.feedback_url else None,
         )
         shown: dict[str, list[Document]] = {kind: [] for kind in KINDS}
         for doc in projector.corpus.documents.values():

@@ -159,6 +159,8 @@ class ItemView(ItemCard):
     body: Html
     shipped_in: tuple[ReleaseRef, ...]
     """Releases that ship this item, newest first."""
+    feedback_url: str | None
+    """Where to give feedback on this item: its own feedback_url or the config's, filled in."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -290,6 +292,8 @@ class SiteInfo:
     """'public' or 'internal'; for the banner and labels, never to hide data."""
     base_url: str | None
     """Absolute URL of this site, if known."""
+    feedback_url: str | None = None
+    """Where to give feedback on the roadmap as a whole (the config's feedback_url, filled in)."""
 
     @property
     def is_internal(self) -> bool:

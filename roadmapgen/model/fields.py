@@ -6,7 +6,9 @@ import calendar
 import datetime as dt
 import posixpath
 import re
+import string
 from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import quote
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -143,6 +145,36 @@ WebAddress = Annotated[
     str, AfterValidator(_check_web_address), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})
 ]
 """An http or https URL; other schemes (javascript:, data:) are refused so a link can never run code."""
+
+FEEDBACK_PLACEHOLDERS = ("slug", "title", "url")
+
+
+def _check_feedback_url(value: str) -> str:
+    scheme, colon, rest = value.partition(":")
+    if not colon or scheme.lower() not in ("https", "http", "mailto") or any(ch.isspace() for ch in value):
+        raise rule_error("must be a link starting with https:, http: or mailto:, without spaces", value)
+    if scheme.lower() != "mailto" and not rest.startswith("//") or rest.startswith("///"):
+        raise rule_error("must be a web address like https://example.com/feedback?item={slug}", value)
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
+                  if name is not None]
+    except ValueError:
+        raise rule_error("has a '{' or '}' that is not part of {slug}, {title} or {url}", value) from None
+    if any(name not in FEEDBACK_PLACEHOLDERS or spec or conversion for name, spec, conversion in fields):
+        raise rule_error("may only use the placeholders {slug}, {title} and {url}", value)
+    return value
+
+
+FeedbackUrl = Annotated[
+    str, AfterValidator(_check_feedback_url), WithJsonSchema({"type": "string", "pattern": "^(https?|mailto):"})
+]
+"""A link template for feedback on an item: https, http or mailto, with {slug}, {title}, {url}."""
+
+
+def fill_feedback_url(template: str, *, slug: str, title: str, url: str) -> str:
+    """The template with each placeholder's value URL-encoded, so no value can change the link's shape."""
+    return template.format(slug=quote(slug, safe=""), title=quote(title, safe=""), url=quote(url, safe=""))
+
 
 Extra = dict[str, Any]
 """Free-form data for the team's own use; never shown on the public site."""

@@ -16,6 +16,7 @@ from roadmapgen.model.fields import (
     AssetPath,
     Day,
     Extra,
+    FeedbackUrl,
     FrontMatter,
     Seq,
     Slug,
@@ -168,6 +169,8 @@ class Item(FrontMatter):
     """Expected date: 2026-Q3, 2026-09 or 2026-09-30."""
     public: PublicWording | None = None
     """Customer-facing title and summary, shown on the public site instead of title and summary."""
+    feedback_url: FeedbackUrl | None = None
+    """Where customers give feedback on this item, instead of the config's feedback_url."""
     objective: Slug | None = None
     """Slug of the objective this item serves."""
     personas: Seq[Slug] = ()

@@ -1,0 +1,57 @@
+"""The public portal: feedback links, public wording, tag pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.sitefiles import write_files
+
+PROJECT = {
+    "roadmapgen.yaml": "product: Acme\nbase_url: https://example.com/roadmap/\n"
+                       "feedback_url: https://example.com/feedback?item={slug}&title={title}&from={url}\n",
+    "content/roadmap/sso.md": '---\ntitle: "SSO & SCIM: \\"soon\\" #1?"\nstatus: planned\nhorizon: now\n'
+                              "tags: [security, admin]\nvisibility: public\n---\nBody.\n",
+    "content/roadmap/export.md": "---\ntitle: Export\nstatus: planned\nhorizon: later\ntags: [data]\n"
+                                 "feedback_url: mailto:pm@example.com?subject={title}\nvisibility: public\n---\n",
+}
+
+
+def build(tmp_path: Path, run_cli, files: dict[str, str] = PROJECT) -> Path:
+    project = write_files(tmp_path / "p", files)
+    result = run_cli("build", project, "--out", tmp_path / "out")
+    assert result.code == 0, result.err
+    return tmp_path / "out"
+
+
+def test_feedback_links_are_filled_and_url_encoded(tmp_path: Path, run_cli) -> None:
+    out = build(tmp_path, run_cli)
+    page = (out / "public/roadmap/sso/index.html").read_text()
+    assert ('<a href="https://example.com/feedback?item=sso&amp;title=SSO%20%26%20SCIM%3A%20%22soon%22%20%231%3F'
+            '&amp;from=https%3A%2F%2Fexample.com%2Froadmap%2Froadmap%2Fsso%2F" rel="noopener">'
+            "Give feedback on this item</a>") in page
+    own = (out / "public/roadmap/export/index.html").read_text()
+    assert 'href="mailto:pm@example.com?subject=Export"' in own  # the item's own link wins
+    board = (out / "public/roadmap/index.html").read_text()
+    assert "title=Acme%20roadmap" in board and "Give feedback on the roadmap" in board
+
+
+def test_without_feedback_url_there_is_no_link(tmp_path: Path, run_cli) -> None:
+    files = dict(PROJECT, **{"roadmapgen.yaml": "product: Acme\nbase_url: https://example.com/\n"})
+    out = build(tmp_path, run_cli, files)
+    assert "Give feedback" not in (out / "public/roadmap/sso/index.html").read_text()
+    assert "mailto:pm@example.com" in (out / "public/roadmap/export/index.html").read_text()
+
+
+@pytest.mark.parametrize("template", [
+    "javascript:alert(1)//{title}", "data:text/html,{title}", "{url}", "https://x.example/?t={name}",
+    "https://x.example/?t={title!r}", "https://x.example/?t={title:>9}", "https://x.example/?t={title",
+    "https:x.example/{slug}", "https://x.example/a b", "//x.example/{slug}",
+])
+def test_only_web_and_mail_templates_with_known_placeholders(tmp_path: Path, run_cli, template: str) -> None:
+    files = dict(PROJECT, **{"roadmapgen.yaml": f"product: Acme\nbase_url: https://example.com/\n"
+                                                f"feedback_url: '{template}'\n"})
+    result = run_cli("check", write_files(tmp_path / "p", files))
+    assert result.code == 1
+    assert result.out.startswith("roadmapgen.yaml:3:15: error: 'feedback_url' ")
