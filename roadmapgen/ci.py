@@ -16,7 +16,7 @@ from roadmapgen import __version__
 from roadmapgen.config import load_config
 from roadmapgen.errors import UsageError
 from roadmapgen.load.git import git_output
-from roadmapgen.scaffold import slugify
+from roadmapgen.registry import slugify
 
 PLATFORMS = ("github", "gitlab")
 _FILES = {"github": ".github/workflows/roadmap.yml", "gitlab": ".gitlab-ci.yml"}

@@ -12,6 +12,7 @@ thing a kind declares elsewhere is code: its projection into views, in
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -33,6 +34,12 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 VERSION = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.+-]*[0-9A-Za-z+])?")
 
 OrderKey = tuple[Any, ...]
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by '-': 'Überweisung & SSO!' -> 'uberweisung-sso'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from roadmapgen.config import CONFIG_FILE
 from roadmapgen.errors import UsageError
-from roadmapgen.registry import KINDS, Kind
+from roadmapgen.registry import KINDS, Kind, slugify
 
 NEW_KINDS = tuple(name for name, kind in KINDS.items() if kind.scaffold is not None)
 """Kinds `roadmapgen new` can start, each from its file in roadmapgen/scaffolds/."""
@@ -49,12 +48,6 @@ def name_for(kind: Kind, typed: str) -> Name:
     if not slug:
         raise UsageError(f"cannot make a file name from {typed!r}: use letters or digits")
     return Name(slug, typed)
-
-
-def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by '-': 'Überweisung & SSO!' -> 'uberweisung-sso'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 
 
 def new_document(content_dir: Path, kind_name: str, typed: str, today: dt.date) -> Path:

@@ -55,3 +55,28 @@ def test_only_web_and_mail_templates_with_known_placeholders(tmp_path: Path, run
     result = run_cli("check", write_files(tmp_path / "p", files))
     assert result.code == 1
     assert result.out.startswith("roadmapgen.yaml:3:15: error: 'feedback_url' ")
+
+
+def test_tag_pages_list_the_items_and_tags_link_to_them(tmp_path: Path, run_cli) -> None:
+    files = dict(PROJECT)
+    files["content/roadmap/hidden.md"] = ("---\ntitle: Hidden\nstatus: planned\nhorizon: now\n"
+                                          "tags: [Security, rgsecrettag]\n---\n")
+    out = build(tmp_path, run_cli, files)
+    security = (out / "public/tags/security/index.html").read_text()
+    assert "<h1>Tagged “security”</h1>" in security and 'href="../../roadmap/sso/"' in security
+    assert "Hidden" not in security  # an internal item's tag shares the page on the internal site only
+    assert "Hidden" in (out / "internal/tags/security/index.html").read_text()
+    assert not (out / "public/tags/rgsecrettag").exists() and (out / "internal/tags/rgsecrettag").is_dir()
+    item = (out / "public/roadmap/sso/index.html").read_text()
+    assert '<a href="../../tags/security/">security</a>' in item
+    index = (out / "public/tags/index.html").read_text()
+    assert 'href="../tags/data/">data</a>' in index and "rgsecrettag" not in index
+    assert 'href="../tags/">Browse by tag</a>' in (out / "public/roadmap/index.html").read_text()
+
+
+def test_tags_without_letters_still_get_a_page(tmp_path: Path, run_cli) -> None:
+    files = dict(PROJECT)
+    files["content/roadmap/sso.md"] = files["content/roadmap/sso.md"].replace("[security, admin]", "['日本', '---']")
+    out = build(tmp_path, run_cli, files)
+    pages = sorted(path.name for path in (out / "public/tags").iterdir() if path.is_dir())
+    assert len(pages) == 3 and all(name == "data" or name.startswith("tag-") for name in pages)

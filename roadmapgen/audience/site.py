@@ -24,6 +24,7 @@ from roadmapgen.audience.projector import (
     make_projector,
     title_of,
 )
+from roadmapgen.audience.tags import Tag, tag_index
 from roadmapgen.config import ConfigFile, SiteConfig
 from roadmapgen.errors import ContentError
 from roadmapgen.load.layout import KINDS
@@ -90,6 +91,12 @@ class SiteViews:
     def all(self, kind: str) -> tuple[Any, ...]:
         """The views of every document of ``kind`` this site shows, in display order."""
         return tuple(self.view(key) for key in self._keys[kind])
+
+    @functools.cached_property
+    def tags(self) -> tuple[Tag, ...]:
+        """Every tag of the items this site shows, from their fields alone (no view is made)."""
+        documents = self._projector.corpus.documents
+        return tag_index([(key, getattr(documents[key].fields, "tags", ())) for key in self._keys["item"]])
 
     def entries(self, kind: str) -> tuple[v.Entry, ...]:
         documents = self._projector.corpus.documents

@@ -345,6 +345,9 @@ class Site(Protocol):
     @property
     def assets(self) -> tuple[str, ...]:
         """Files under assets/ this site copies."""
+    @property
+    def tags(self) -> tuple[Any, ...]:
+        """Every tag of the items this site shows (:class:`roadmapgen.audience.tags.Tag`), by slug."""
     def entries(self, kind: str) -> tuple[Entry, ...]:
         """The documents of ``kind`` this site shows, in display order."""
     def view(self, key: str) -> View:

@@ -149,13 +149,14 @@ def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
                 lambda s: {"board": board(s), "latest": s.releases[:3]},
                 description=vision[0].description if vision else site.info.tagline)
     yield _html("roadmap/index.html", "board.html", "Roadmap", "roadmap", frozenset({every("item")}),
-                lambda s: {"board": board(s)})
+                lambda s: {"board": board(s), "tags": s.tags})
     yield _html("releases/index.html", "changelog.html", "Releases", "releases",
                 frozenset({every("release", bodies=True)}), lambda s: {"releases": s.releases})
     yield replace(_html("404.html", "404.html", "Page not found", "none", frozenset()), root=_absolute_path(site))
     for kind in KINDS.values():
         if kind.listing is not None and site.entries(kind.name):
             yield _listing(kind)
+    yield from _tag_pages(site)
     if site.entries("metric"):
         yield _html("metrics/index.html", "metrics.html", "Metrics", "metrics", frozenset({every("metric")}),
                     lambda s: {"charts": _charts(s.metrics)})
@@ -166,6 +167,27 @@ def _listing(kind: Kind) -> PageSpec:
     listing, name = kind.listing, kind.name
     return _html(f"{kind.section}/index.html", listing.template, listing.title, kind.section,
                  frozenset({every(name)}), lambda s: {listing.variable: s.all(name)})
+
+
+def _tag_pages(site: v.Site) -> Iterator[PageSpec]:
+    """tags/ (every item's tags) and tags/<slug>/ (the items carrying it: a change to which items
+    those are changes the page's deps, so the page is made again)."""
+    tags = site.tags
+    if not tags:
+        return
+    yield _html("tags/index.html", "tags.html", "Tags", "roadmap", frozenset({every("item")}),
+                lambda s: {"tags": tuple((tag, len(tag.keys)) for tag in s.tags)})
+    for tag in tags:
+        yield _html(f"tags/{tag.slug}/index.html", "tag.html", f"Tagged {tag.label}", "roadmap",
+                    frozenset(tag.keys), _tag_values(tag.slug))
+
+
+def _tag_values(slug: str) -> Context:
+    def values(site: v.Site) -> Mapping[str, Any]:
+        tag = next(tag for tag in site.tags if tag.slug == slug)
+        return {"tag": tag, "items": tuple(site.view(key) for key in tag.keys)}
+
+    return values
 
 
 def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Any], ...]:

@@ -23,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 import roadmapgen
+from roadmapgen.audience.tags import tag_slug
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.pages.charts import MONTHS
 
@@ -76,7 +77,7 @@ def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
         date=format_date, isodate=lambda day: day.isoformat(), rfc3339=lambda day: f"{day.isoformat()}T00:00:00Z",
         status=lambda status: STATUS_LABELS.get(status, status), horizon=lambda h: HORIZON_LABELS.get(h, h or ""),
         target=format_target, number=format_number, scope_ids=scope_ids, percent=format_percent,
-        demote=demote_headings,
+        demote=demote_headings, tag_slug=tag_slug,
     )
     versions = _static_versions(static_files(themes))
     env.globals["static"] = lambda name: ROOT + f"static/{name}?v={versions[name]}"
