@@ -120,6 +120,9 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
     check_output_dir(config.output_dir, (config.content_dir, config.project_dir / "themes"))
     if Audience.INTERNAL in options.audiences and is_shallow(config.project_dir):
         result.notes.append(SHALLOW_NOTE)
+    if Audience.INTERNAL in options.audiences and config.settings.internal_base_url is None:
+        result.notes.append("the internal site has no feeds or sitemap: they need its address "
+                            "(set internal_base_url in roadmapgen.yaml)")
     themes = theme_chain(config.theme_dir)
     result.output_dir = config.output_dir
     manifest_file = manifest_path(options.cache_root(config.project_dir), config.output_dir)

@@ -22,6 +22,21 @@ def public_keys(type_name: str) -> frozenset[str]:
     return (kind.public_fields or frozenset()) - {"visibility"} if kind else frozenset()
 
 
+def _array_lengths(node: Any) -> Any:
+    """pydantic writes a list's length bounds as minLength/maxLength (string keywords) when the list is
+    read through a validator; JSON Schema says minItems/maxItems for arrays."""
+    if isinstance(node, list):
+        return [_array_lengths(part) for part in node]
+    if not isinstance(node, dict):
+        return node
+    fixed = {key: _array_lengths(value) for key, value in node.items()}
+    if fixed.get("type") == "array":
+        for string_key, array_key in (("minLength", "minItems"), ("maxLength", "maxItems")):
+            if string_key in fixed:
+                fixed[array_key] = fixed.pop(string_key)
+    return fixed
+
+
 def schema_for(type_name: str | None) -> dict[str, Any]:
     if type_name is None:
         return {
@@ -30,7 +45,7 @@ def schema_for(type_name: str | None) -> dict[str, Any]:
             "$defs": {name: schema_for(name) for name in SCHEMA_TYPES},
         }
     model: type[FrontMatter] = ConfigFile if type_name == "config" else KINDS[type_name].model
-    schema = model.model_json_schema(mode="validation")
+    schema: dict[str, Any] = _array_lengths(model.model_json_schema(mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     shown = public_keys(type_name)
     for key, prop in schema.get("properties", {}).items():

@@ -27,7 +27,7 @@ PAGES = {
     "home": "index.html", "board": "roadmap/", "item": "roadmap/saml-sso/", "changelog": "releases/",
     "release": "releases/3.7.0/", "personas": "personas/", "persona": "personas/maya-agent/",
     "objectives": "objectives/", "objective": "objectives/faster-first-response/", "metrics": "metrics/",
-    "not-found": "404.html", "tags": "tags/", "tag": "tags/security/",
+    "not-found": "404.html", "tags": "tags/", "tag": "tags/security/", "item-tasks": "roadmap/sla-policies/",
 }
 INTERNAL_PAGES = {
     **PAGES, "internal-item": "roadmap/eu-data-residency/", "priorities": "priorities/", "research": "research/",

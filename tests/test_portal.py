@@ -80,3 +80,46 @@ def test_tags_without_letters_still_get_a_page(tmp_path: Path, run_cli) -> None:
     out = build(tmp_path, run_cli, files)
     pages = sorted(path.name for path in (out / "public/tags").iterdir() if path.is_dir())
     assert len(pages) == 3 and all(name == "data" or name.startswith("tag-") for name in pages)
+
+
+def test_heading_ids_never_repeat_a_footnote_id() -> None:
+    """Nu HTML Checker: a heading '## fn1' beside a footnote gave two elements id="fn1"."""
+    import re
+
+    from roadmapgen.markdown.parser import BodyParser
+
+    text = "## fn1\n\n## fnref1\n\nA note[^1].\n\n[^1]: The note."
+    body, problems = BodyParser().parse(text, path="x.md", content_path="roadmap/x.md", first_line=1)
+    ids = re.findall(r'id="([^"]+)"', str(body.internal_html))
+    assert problems == [] and len(ids) == len(set(ids)) and {"fn1", "fnref1", "h-fn1", "h-fnref1"} <= set(ids)
+
+
+def test_task_list_checkboxes_are_labelled() -> None:
+    """axe 'label' (critical): each checkbox sits inside the label of its text."""
+    from roadmapgen.markdown.parser import BodyParser
+
+    body, _ = BodyParser().parse("- [x] Done\n- [ ] Open", path="x.md", content_path="roadmap/x.md", first_line=1)
+    assert str(body.internal_html).count("<label><input class=\"task-list-item-checkbox\"") == 2
+
+
+def test_the_404_page_carries_its_own_styles(tmp_path: Path, run_cli) -> None:
+    """It is served at any address (and opened from files), so no path to a stylesheet would always work."""
+    out = build(tmp_path, run_cli)
+    page = (out / "public/404.html").read_text()
+    assert "<style>" in page and 'rel="stylesheet"' not in page and "--accent:" in page
+
+
+def test_without_internal_base_url_the_internal_site_has_no_feeds_or_sitemap(tmp_path: Path, run_cli) -> None:
+    """Atom ids and sitemap <loc> must be absolute URLs; with no address for the internal site, they are left out."""
+    project = write_files(tmp_path / "p", PROJECT)
+    result = run_cli("build", project, "--out", tmp_path / "out")
+    assert result.code == 0
+    assert result.err.count("warning: the internal site has no feeds or sitemap") == 1
+    internal, public = tmp_path / "out/internal", tmp_path / "out/public"
+    assert not any((internal / name).exists() for name in ("feed.xml", "feed.json", "sitemap.xml"))
+    assert all((public / name).is_file() for name in ("feed.xml", "feed.json", "sitemap.xml"))
+    page = (internal / "roadmap/sso/index.html").read_text()
+    assert "feed.xml" not in page and "feed.json" not in page
+    assert "Sitemap:" not in (internal / "robots.txt").read_text()
+    strict = run_cli("check", project, "--strict")
+    assert strict.code == 0  # a note about the build, not a problem in the content

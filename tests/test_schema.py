@@ -68,3 +68,11 @@ def test_schema_command_prints_every_type(run_cli) -> None:
     assert sorted(json.loads(result.out)["$defs"]) == sorted(SCHEMA_TYPES)
     one = run_cli("schema", "persona")
     assert json.loads(one.out)["title"] == "Persona"
+
+
+def test_list_lengths_use_the_array_keywords() -> None:
+    """A metric needs at least one point: minItems, which validators apply to arrays (minLength is for strings)."""
+    points = schema_for("metric")["properties"]["points"]
+    assert points["minItems"] == 1 and "minLength" not in points
+    with pytest.raises(jsonschema.ValidationError, match="should be non-empty|is too short"):
+        jsonschema.validate({"name": "NPS", "kind": "nps", "points": []}, schema_for("metric"))

@@ -106,7 +106,8 @@ def test_rendered_bodies_are_a_sanitizer_fixed_point() -> None:
                         "Note[^1]\n\n[^1]: Footnote.", "~~gone~~ **bold** `code`", "```py\nx = 1\n```"])
     body, _ = BodyParser().parse(text, path="x.md", content_path="roadmap/x.md", first_line=1)
     tags = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "em", "strong", "s", "code", "pre", "ul", "ol", "li",
-            "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "input", "sup", "section", "div"}
+            "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "input", "sup", "section", "div",
+            "label"}
     attributes = {"*": {"id", "class"}, "a": {"href", "title"}, "img": {"src", "alt", "title"},
                   "th": {"style"}, "td": {"style"}, "input": {"type", "checked", "disabled"}, "div": {"role"}}
     cleaned = nh3.clean(body.internal_html, tags=tags, attributes=attributes, url_schemes={"http", "https", "mailto"},

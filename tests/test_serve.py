@@ -84,7 +84,8 @@ def test_serves_pages_and_files(served) -> None:
     assert 'new EventSource("/__roadmapgen/events' in body
     assert client.get("/static/style.css")[0] == 200
     assert client.get("/assets/pat.svg")[0] == 200
-    assert client.get("/feed.xml")[1]["content-type"] == "application/xml; charset=utf-8"
+    assert client.get("/roadmap.json")[1]["content-type"].startswith("application/json")
+    assert client.get("/feed.xml")[0] == 404  # no internal_base_url: no feeds (they need absolute URLs)
 
 
 def test_an_edit_is_served_within_two_seconds(served) -> None:

@@ -76,7 +76,7 @@ def make_markdown(*, keep_internal: bool) -> MarkdownIt:
         MarkdownIt("commonmark", {"html": False})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
-        .use(tasklists_plugin)
+        .use(tasklists_plugin, label=True)  # each checkbox inside a <label>: named for screen readers
         .use(internal_block_plugin, keep=keep_internal)
     )
     md.add_render_rule(OPEN, _render_internal_block)

@@ -117,7 +117,8 @@ def plan_pages(site: v.Site, own_pages: PagesOf | None = None) -> Plan:
             pages.extend(spec for entry in site.entries(kind.name) for spec in own_pages(entry))
     pages.extend(_data_files(site))
     html_pages = tuple(spec.page for spec in pages if spec.page.path.endswith(".html") and spec.page.path != "404.html")
-    pages.append(_sitemap(site, html_pages))
+    if site.info.base_url:
+        pages.append(_sitemap(site, html_pages))
     return Plan(nav=_nav(site), pages=tuple(pages))
 
 
@@ -230,9 +231,11 @@ def _data_files(site: v.Site) -> Iterator[PageSpec]:
     def feed(s: v.Site) -> Mapping[str, Any]:
         return {"releases": s.releases[:FEED_LIMIT]}
 
+    # Feeds and sitemaps must hold absolute URLs (Atom, sitemaps.org): without the site's address
+    # (an internal site without internal_base_url) they are left out.
+    feeds = (("feed.xml", "feed.xml", releases, feed), ("feed.json", "feed.json", releases, feed)) if root else ()
     for path, writer, deps, context in (
-        ("feed.xml", "feed.xml", releases, feed),
-        ("feed.json", "feed.json", releases, feed),
+        *feeds,
         ("roadmap.json", "roadmap.json", frozenset({every("item")}), lambda s: {"items": s.items}),
         ("robots.txt", "robots.txt", frozenset(), _nothing),
     ):

@@ -82,6 +82,10 @@ def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
     versions = _static_versions(static_files(themes))
     env.globals["static"] = lambda name: ROOT + f"static/{name}?v={versions[name]}"
     env.globals["url"] = lambda path: ROOT + path
+    css = static_files(themes)
+    # A theme's own stylesheet, for pages that cannot rely on a path to it (404.html); "</" is
+    # escaped so the text cannot end the <style> element early.
+    env.globals["inline_static"] = lambda name: Markup(css[name].read_text(encoding="utf-8").replace("</", "<\\/"))  # noqa: S704
     return env
 
 

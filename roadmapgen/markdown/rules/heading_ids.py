@@ -16,8 +16,10 @@ from roadmapgen.markdown.rules.internal_blocks import INTERNAL
 
 _NOT_WORD = re.compile(r"[^\w\- ]+")
 _SPACES = re.compile(r"[\s-]+")
-# The theme's own element ids start with "rg-"; headings must not shadow them.
+# The theme's own element ids start with "rg-", and footnotes take "fn1", "fnref1" and "fnref1:1";
+# headings must not shadow them.
 _RESERVED_PREFIX = "rg-"
+_FOOTNOTE_ID = re.compile(r"fn(ref)?\d+(:\d+)?")
 
 
 def assign_heading_ids(state: StateCore) -> None:
@@ -33,7 +35,7 @@ def assign_heading_ids(state: StateCore) -> None:
 
 def slugify(text: str) -> str:
     slug = _SPACES.sub("-", _NOT_WORD.sub("", text.lower()).strip()).strip("-")
-    if slug.startswith(_RESERVED_PREFIX):
+    if slug.startswith(_RESERVED_PREFIX) or _FOOTNOTE_ID.fullmatch(slug):
         slug = "h-" + slug
     return slug or "section"
 
