@@ -41,6 +41,7 @@ from roadmapgen.reuse import (
     input_stamp,
     tree_digest,
 )
+from roadmapgen.search import index_site
 from roadmapgen.write import Staging, check_output_dir, commit, prepare
 
 
@@ -233,6 +234,11 @@ def write_sites(
         records, problems = _run(tasks, sites, plans, stagings, renderer, options.workers())
         if problems:
             return {}, problems
+        try:
+            for staging in stagings.values():  # from each site's own pages, once all are written
+                index_site(staging.dir, config.settings.language)
+        except ContentError as error:
+            return {}, [error]
         commit(list(stagings.values()), previous_files=sum(len(files) for files in manifest.sites.values()))
         committed = True
     finally:

@@ -143,3 +143,33 @@ def test_public_board_works_without_javascript(browser, sites) -> None:
     page.get_by_role("link", name="Single sign-on with SAML").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Single sign-on with SAML"
     context.close()
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_search_finds_an_item_by_a_word_of_its_body(browser, sites, audience: str) -> None:
+    """The index loads only when someone types; results show the item's status and lead to it."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(sites[audience] + "personas/")
+    assert not [url for url in fetched if "/pagefind/" in url]  # nothing of the index before it is used
+    page.get_by_role("searchbox", name="Search").fill("Entra")  # a word of the SSO item's body
+    first = page.locator(".rg-search-results li").first
+    first.wait_for()
+    assert first.locator("a").inner_text() == "Single sign-on with SAML"
+    assert first.locator(".rg-badge").inner_text() == "In progress"
+    assert _axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    first.locator("a").click()
+    page.wait_for_url("**/roadmap/saml-sso/")
+    context.close()
+
+
+def test_without_javascript_search_is_a_link_to_the_roadmap(browser, sites) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(sites["public"] + "personas/")
+    page.get_by_role("link", name="Find an item").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Roadmap"
+    context.close()

@@ -233,7 +233,7 @@ def _public_bytes(root: Path) -> list[tuple[str, bytes]]:
         found.append((f"path {relative}", relative.lower().encode()))
         if path.is_file():
             data = path.read_bytes()
-            if path.suffix == ".gz":
+            if data[:2] == b"\x1f\x8b":  # gzip, whatever the name: .gz, Pagefind's fragments and indexes
                 data = gzip.decompress(data)
             found.append((relative, data.lower()))
     return found
@@ -285,6 +285,13 @@ def test_every_internal_field_of_every_type_was_planted(leak_build) -> None:
             if name in slug_fields:  # it names internal documents, whose slugs are markers
                 continue
             assert f"public {kind}.{name}" in planted or f"{kind}.public {kind}.{name}" in planted, (kind, name)
+
+
+def test_the_search_index_is_scanned_and_holds_public_text(leak_build) -> None:
+    """Positive control for the index: its compressed fragments are read, and public text is in them."""
+    _, out = leak_build
+    fragments = [data for where, data in _public_bytes(out / "public") if where.startswith("pagefind/fragment/")]
+    assert fragments and any(b"alpha body links to the plan" in data for data in fragments)
 
 
 def test_public_site_still_shows_public_content(leak_build) -> None:

@@ -123,3 +123,22 @@ def test_without_internal_base_url_the_internal_site_has_no_feeds_or_sitemap(tmp
     assert "Sitemap:" not in (internal / "robots.txt").read_text()
     strict = run_cli("check", project, "--strict")
     assert strict.code == 0  # a note about the build, not a problem in the content
+
+
+def test_a_public_item_page_weighs_under_30_kb_before_search_is_used(tmp_path: Path) -> None:
+    """The page, its stylesheet, scripts and images: what a customer's browser fetches to show it."""
+    import datetime as dt
+    import re
+
+    from roadmapgen.build import BuildOptions
+    from roadmapgen.build import build as build_sites
+    from tests.conftest import copy_example
+
+    project = copy_example(tmp_path / "project")
+    assert build_sites(project, BuildOptions(output_dir=tmp_path / "out", source_date=dt.date(2026, 11, 20))).ok
+    page = tmp_path / "out/public/roadmap/saml-sso/index.html"
+    html = page.read_text()
+    loaded = re.findall(r'<(?:link rel="stylesheet"|script|img)[^>]* (?:href|src)="([^"?#]+)', html)
+    assert any(name.endswith("style.css") for name in loaded) and any(name.endswith("search.js") for name in loaded)
+    total = len(html.encode()) + sum((page.parent / name).stat().st_size for name in loaded)
+    assert total <= 30 * 1024, f"{total} bytes"
