@@ -173,3 +173,15 @@ def test_without_javascript_search_is_a_link_to_the_roadmap(browser, sites) -> N
     page.get_by_role("link", name="Find an item").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Roadmap"
     context.close()
+
+
+def test_pages_print_cleanly(browser, sites) -> None:
+    """Printed, an item page keeps its content, drops navigation and search, and shows where links lead."""
+    page = browser.new_page()
+    page.goto(sites["public"] + "roadmap/saml-sso/")
+    page.emulate_media(media="print")
+    assert page.locator(".rg-nav").is_hidden() and page.locator(".rg-footer").is_hidden()
+    assert page.get_by_role("heading", level=1).is_visible()
+    target = page.evaluate("getComputedStyle(document.querySelector('main a[href]'), '::after').content")
+    assert target.startswith('" (') and target.endswith(')"')
+    page.close()
