@@ -185,3 +185,39 @@ def test_pages_print_cleanly(browser, sites) -> None:
     target = page.evaluate("getComputedStyle(document.querySelector('main a[href]'), '::after').content")
     assert target.startswith('" (') and target.endswith(')"')
     page.close()
+
+
+def test_roadmap_filters_are_kept_in_the_address(browser, sites) -> None:
+    """Choosing a tag filters the board and puts ?tag= in the URL; a reload, or the link shared, restores it."""
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.goto(sites["public"] + "roadmap/")
+    page.get_by_label("Tag").select_option("security")
+    assert page.url.endswith("roadmap/?tag=security")
+    shown = "[data-rg-item]:not([hidden])"
+    visible = page.locator(f"{shown} .rg-card-title, {shown} > a").all_inner_texts()
+    assert "Single sign-on with SAML" in visible and "Dark mode" not in visible
+    assert page.get_by_role("status").inner_text().endswith("items match.")
+    assert _axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.reload()
+    assert page.get_by_label("Tag").input_value() == "security"
+    assert page.get_by_role("link", name="Dark mode").is_hidden()
+    page.get_by_label("Persona").select_option("maya-agent")
+    assert "tag=security" in page.url and "persona=maya-agent" in page.url
+    page.get_by_role("button", name="Clear").click()
+    page.wait_for_function("!location.search")
+    assert page.get_by_role("link", name="Dark mode").is_visible()
+    context.close()
+
+
+def test_without_javascript_the_filters_stay_hidden_and_tag_pages_work(browser, sites) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(sites["public"] + "roadmap/?tag=security")
+    assert page.locator("[data-rg-filters]").is_hidden()
+    assert page.get_by_role("link", name="Dark mode").is_visible()  # nothing hidden without the script
+    page.get_by_role("link", name="Single sign-on with SAML").first.click()
+    page.get_by_role("link", name="security").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Tagged “security”"
+    context.close()

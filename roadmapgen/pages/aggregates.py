@@ -6,11 +6,14 @@ Computed from views only, so the public board can only ever count public items.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from roadmapgen.audience import views as v
+from roadmapgen.audience.tags import tag_slug
+from roadmapgen.model.front_matter import Status
 
 HORIZONS = (("now", "Now"), ("next", "Next"), ("later", "Later"))
 FINISHED = ("shipped", "cancelled")
@@ -43,6 +46,33 @@ def board(items: Sequence[v.ItemView]) -> Board:
     )
     cancelled = tuple(item for item in items if item.status == "cancelled")
     return Board(columns, tuple(shipped), cancelled)
+
+
+@dataclass(frozen=True, slots=True)
+class FilterOptions:
+    """What the roadmap can be filtered by: (value, label) pairs taken from the items shown."""
+
+    statuses: tuple[str, ...]
+    """In the order of an item's life: planned, in-progress, beta, shipped, paused, cancelled."""
+    objectives: tuple[tuple[str, str], ...]
+    personas: tuple[tuple[str, str], ...]
+    tags: tuple[tuple[str, str], ...]
+
+
+def filter_options(items: Sequence[v.ItemView]) -> FilterOptions:
+    statuses = {item.status for item in items}
+    objectives = {item.objective.slug: item.objective.title for item in items if item.objective}
+    personas = {ref.slug: ref.title for item in items for ref in item.personas}
+    tags: dict[str, str] = {}
+    for item in items:
+        for tag in item.tags:
+            tags.setdefault(tag_slug(tag), tag)
+
+    def by_label(pairs: dict[str, str]) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted(pairs.items(), key=lambda pair: (pair[1].lower(), pair[0])))
+
+    ordered = tuple(status for status in typing.get_args(Status) if status in statuses)
+    return FilterOptions(ordered, by_label(objectives), by_label(personas), by_label(tags))
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,7 +150,7 @@ def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
                 lambda s: {"board": board(s), "latest": s.releases[:3]},
                 description=vision[0].description if vision else site.info.tagline)
     yield _html("roadmap/index.html", "board.html", "Roadmap", "roadmap", frozenset({every("item")}),
-                lambda s: {"board": board(s), "tags": s.tags})
+                lambda s: {"board": board(s), "tags": s.tags, "filters": aggregates.filter_options(s.items)})
     yield _html("releases/index.html", "changelog.html", "Releases", "releases",
                 frozenset({every("release", bodies=True)}), lambda s: {"releases": s.releases})
     yield replace(_html("404.html", "404.html", "Page not found", "none", frozenset()), root=_absolute_path(site))
