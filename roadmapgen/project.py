@@ -17,6 +17,7 @@ from roadmapgen.errors import ContentError, Report, UsageError
 from roadmapgen.load.discover import ProjectFiles, discover
 from roadmapgen.load.history import last_changed, modified_date
 from roadmapgen.load.layout import SourceFile
+from roadmapgen.load.versions import item_versions
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.document import Document
 from roadmapgen.model.graph import Corpus, link, relink
@@ -90,14 +91,9 @@ def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_ser
     """Read every document, date it (file times no later than ``latest``) and link the corpus."""
     reads = {source.key: result for source, result in zip(files.documents, read_many(files.documents), strict=True)}
     history = last_changed(config.project_dir, files.documents, latest)
-    return _linked(config, files, reads, history)
-
-
-def _linked(
-    config: SiteConfig, files: ProjectFiles, reads: dict[str, ReadResult], history: dict[str, dt.date]
-) -> Loaded:
+    versions = item_versions(config.project_dir, files.documents)
     documents = (result.document for result in reads.values() if result.document is not None)
-    corpus, problems = link(documents, files.assets, history, existing=reads.keys())
+    corpus, problems = link(documents, files.assets, history, existing=reads.keys(), versions=versions)
     return Loaded(config, files, reads, history, corpus, tuple(problems))
 
 

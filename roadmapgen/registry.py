@@ -88,6 +88,8 @@ class Kind:
     page_template: str | None = None
     """Template of each document's own page; None: no page of its own."""
     page_variable: str = ""
+    feed_template: str | None = None
+    """Template of each document's own Atom feed at <section>/<slug>/feed.xml (sites with a base URL)."""
     listing: Listing | None = None
     title: Callable[[Any], str] = lambda fields: str(fields.title)
     description: str | None = None
@@ -168,7 +170,8 @@ _KINDS = (
          public_wording="public",
          references=(Reference("objective", "objective", public=True), Reference("personas", "persona", public=True),
                      Reference("stories", "persona", attribute="persona"), Reference("competitors", "competitor")),
-         section="roadmap", page_template="item.html", page_variable="item", description="summary",
+         section="roadmap", page_template="item.html", page_variable="item", feed_template="item-feed.xml",
+         description="summary",
          order=_item_order, scaffold="item.md", tracked=("horizon", "status", "target", "title", "visibility")),
     Kind("release", "release", "releases", Release, slug_rule="version",
          public_fields=frozenset({"version", "date", "title", "summary", "ships", _VISIBLE}),

@@ -58,7 +58,10 @@ def document_fingerprints(corpus: Corpus) -> DocumentPrints:
     A view shows its own document and, of its neighbours, front-matter fields only (titles,
     cards, dates); so a body edit changes the document's ``full`` print and nothing else."""
     docs = corpus.documents
-    meta = {key: _hash(doc.meta_digest, *sorted(docs[n].meta_digest for n in corpus.neighbours(key) if n in docs))
+    # An item's committed versions are part of what lists show of it (its changes), though its file
+    # may be the same: a commit alone can add a change.
+    meta = {key: _hash(doc.meta_digest, repr(corpus.versions.get(key, ())),
+                       *sorted(docs[n].meta_digest for n in corpus.neighbours(key) if n in docs))
             for key, doc in docs.items()}
     full = {key: _hash(doc.digest, meta[key]) for key, doc in docs.items()}
     return DocumentPrints(meta, full)

@@ -207,7 +207,7 @@ def test_roadmap_json_shows_what_each_site_may(example_project: Path, out_dir: P
     assert sso["url"] == "https://roadmap.brightdesk.example/roadmap/saml-sso/"
     assert sso["objective"] is None  # enterprise-ready is internal
     assert set(sso) == {"slug", "url", "title", "status", "horizon", "summary", "target", "tags", "objective",
-                        "personas", "shipped_in", "feedback_url"}
+                        "personas", "shipped_in", "feedback_url", "changes"}
     assert sso["feedback_url"].endswith("&title=Single%20sign-on%20with%20SAML")
     internal_sso = next(item for item in internal["items"] if item["slug"] == "saml-sso")
     assert internal_sso["owner"] == "Ines Duarte"

@@ -166,7 +166,9 @@ def test_internal_text_never_returns_through_the_cache(small_project: Path, tmp_
     cached(small_project, tmp_path / "out")
     public = tree_bytes(tmp_path / "out/public")
     assert [name for name in public if "alpha" in name] == []
-    assert [name for name, data in public.items() if b"Rgsecretcodename" in data or b"alpha" in data] == []
+    own_code = (".js", ".css", ".pagefind")  # Pagefind's bundled code, which has the word 'alpha' in it
+    assert [name for name, data in public.items() if b"Rgsecretcodename" in data or (
+        b"alpha" in data and not (name.startswith("pagefind/") and name.endswith(own_code)))] == []
     assert b"Rgsecretcodename" in (tmp_path / "out/internal/roadmap/alpha/index.html").read_bytes()
 
 

@@ -142,3 +142,67 @@ def test_a_public_item_page_weighs_under_30_kb_before_search_is_used(tmp_path: P
     assert any(name.endswith("style.css") for name in loaded) and any(name.endswith("search.js") for name in loaded)
     total = len(html.encode()) + sum((page.parent / name).stat().st_size for name in loaded)
     assert total <= 30 * 1024, f"{total} bytes"
+
+
+def _commit(project: Path, message: str, day: str) -> None:
+    import os
+    import subprocess
+
+    stamp = f"{day}T12:00:00+00:00"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@example.com", "GIT_COMMITTER_NAME": "PM",
+           "GIT_COMMITTER_EMAIL": "pm@example.com", "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
+           "GIT_CONFIG_GLOBAL": os.devnull}
+    for args in (["add", "-A"], ["commit", "-q", "-m", message]):
+        subprocess.run(["git", *args], cwd=project, env=env, check=True, capture_output=True)
+
+
+def test_item_feeds_follow_changes_made_in_git_and_only_public_ones_publicly(tmp_path: Path, run_cli) -> None:
+    import subprocess
+
+    import feedparser
+
+    from tests.helpers.sitefiles import replace_in
+
+    project = write_files(tmp_path / "p", PROJECT)
+    item = project / "content/roadmap/sso.md"
+    replace_in(item, "visibility: public", "visibility: internal")
+    replace_in(item, "horizon: now", "horizon: later")
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+    _commit(project, "sso, internal", "2026-03-01")
+    replace_in(item, "status: planned", "status: in-progress")
+    _commit(project, "started while internal", "2026-04-01")
+    replace_in(item, "visibility: internal", "visibility: public")
+    _commit(project, "made public", "2026-05-01")
+    replace_in(item, "horizon: later", "horizon: now")
+    replace_in(item, "status: in-progress", "status: beta")
+    _commit(project, "beta, now", "2026-06-01")
+    assert run_cli("build", project, "--out", tmp_path / "out").code == 0
+
+    public = feedparser.parse((tmp_path / "out/public/roadmap/sso/feed.xml").read_bytes())
+    assert not public.bozo
+    titles = [(entry.title.rsplit(": ", 1)[1], entry.published[:10]) for entry in public.entries]
+    assert titles == [("In progress → Beta", "2026-06-01"), ("Moved from Later to Now", "2026-06-01"),
+                      ("Added to the roadmap (In progress, Later)", "2026-05-01")]
+    assert "<p>In progress → Beta</p>" in public.entries[0].content[0].value  # full HTML
+    internal = (tmp_path / "out/internal/roadmap/sso/index.html").read_text()  # no internal_base_url: no feed
+    assert "Planned → In progress" in internal and "Made public" in internal
+    changes = feedparser.parse((tmp_path / "out/public/changes/feed.xml").read_bytes())
+    sso = [(entry.published[:10], entry.title) for entry in changes.entries if entry.link.endswith("/sso/")]
+    assert [day for day, _ in sso] == ["2026-06-01", "2026-06-01", "2026-05-01"]  # nothing from while internal
+    assert not any("Planned" in title for _, title in sso)
+    page = (tmp_path / "out/public/roadmap/sso/index.html").read_text()
+    assert 'type="application/atom+xml" title="SSO &amp; SCIM: &#34;soon&#34; #1?: changes (Atom)" ' \
+        'href="../../roadmap/sso/feed.xml">' in page  # every page names its feeds
+    assert '<h2 id="rg-history-heading">History</h2>' in page
+
+
+def test_without_git_item_feeds_have_only_releases(tmp_path: Path, run_cli) -> None:
+    import feedparser
+
+    files = dict(PROJECT)
+    files["content/releases/1.0.0.md"] = ("---\nversion: 1.0.0\ndate: 2026-02-02\nships: [export]\n"
+                                          "visibility: public\n---\n")
+    out = build(tmp_path, run_cli, files)
+    feed = feedparser.parse((out / "public/roadmap/export/feed.xml").read_bytes())
+    assert not feed.bozo and [entry.title for entry in feed.entries] == ["Export: Shipped in 1.0.0"]
+    assert "No changes recorded yet" not in (out / "public/changes/index.html").read_text()

@@ -18,7 +18,7 @@ from roadmapgen.packs import StoredHtml
 
 PUBLIC_TYPES: frozenset[type] = frozenset({
     v.Html, v.PageRef, v.ItemCard, v.VisionView, v.ObjectiveView, v.PersonaView, v.ReleaseRef,
-    v.ItemView, v.ReleaseView, v.MetricPointView, v.MetricView, v.SiteInfo,
+    v.ItemView, v.ReleaseView, v.MetricPointView, v.MetricView, v.SiteInfo, v.ChangeEvent,
 })
 _LEAVES: frozenset[type] = frozenset({str, Markup, StoredHtml, int, float, bool, type(None), dt.date})
 """StoredHtml is a body's HTML not yet read back from the cache: text like Markup, chosen per audience."""

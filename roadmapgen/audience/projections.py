@@ -13,6 +13,7 @@ from typing import Any
 from roadmapgen.audience import views as v
 from roadmapgen.audience.guard import LeakError, check_public
 from roadmapgen.audience.projector import Projector, avatar_url, extra_rows, page_path
+from roadmapgen.load.versions import Version
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
 from roadmapgen.model.fields import fill_feedback_url
@@ -77,17 +78,44 @@ def _item(p: Projector, doc: Document) -> v.ItemView:
     f = doc.fields
     assert isinstance(f, Item)
     releases = sorted(p.referring(doc, "release", "ships"), key=_release_order, reverse=True)
+    shipped_in = tuple(_release_ref(release) for release in releases)
     public = v.ItemView(
         **_fields_of(p.card(doc), v.ItemCard),
         objective=p.ref(f"objectives/{f.objective}") if f.objective else None,
         personas=p.refs(f"personas/{slug}" for slug in f.personas),
         body=p.body(doc),
-        shipped_in=tuple(_release_ref(release) for release in releases),
+        shipped_in=shipped_in,
         feedback_url=_feedback_link(p, doc, f),
+        changes=item_changes(p.corpus.versions.get(doc.key, ()), shipped_in),
     )
     if not p.internal:
         return public
     return _internal_item(p, doc, f, _fields_of(public))
+
+
+_VERSION_CHANGES = (("horizon", "moved"), ("status", "status"), ("target", "retargeted"), ("visibility", "visibility"))
+
+
+def item_changes(versions: tuple[Version, ...], shipped_in: tuple[v.ReleaseRef, ...]) -> tuple[v.ChangeEvent, ...]:
+    """An item's events, newest first: its first version, each tracked change between versions,
+    and each release shipping it. The versions are what this site may know (see public_versions)."""
+    events = []
+    previous: Version | None = None
+    for version in versions:
+        if previous is None:
+            summary = " · ".join(value for name, value in version.fields if value and name in ("horizon", "status"))
+            events.append(v.ChangeEvent(date=version.date, change="added", before=None, after=summary or None,
+                                        release=None, commit=version.commit))
+        else:
+            events += [v.ChangeEvent(date=version.date, change=change, before=previous.get(name),
+                                     after=version.get(name), release=None, commit=version.commit)
+                       for name, change in _VERSION_CHANGES
+                       if previous.get(name) != version.get(name) and dict(version.fields).keys() >= {name}]
+        previous = version
+    events += [v.ChangeEvent(date=release.date, change="shipped", before=None, after=release.version, release=release,
+                             commit="") for release in shipped_in]
+    order = {"added": 0, "visibility": 1, "moved": 2, "status": 3, "retargeted": 4, "shipped": 5}
+    return tuple(sorted(events, key=lambda event: (event.date, order[event.change]), reverse=True))
 
 
 def _feedback_link(p: Projector, doc: Document, f: Item) -> str | None:

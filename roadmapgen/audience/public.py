@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from roadmapgen.config import ConfigFile
 from roadmapgen.load.layout import KINDS, document_key
+from roadmapgen.load.versions import Version
 from roadmapgen.markdown.body import Body, BodyLink
 from roadmapgen.model.document import Document
 from roadmapgen.model.fields import FrontMatter
@@ -57,7 +58,18 @@ def public_corpus(corpus: Corpus) -> Corpus:
         )
         if refs:
             referrers[key] = refs
-    return Corpus(documents=documents, assets={}, links={}, referrers=referrers, missing_from={}, last_changed={})
+    versions = {key: public_versions(corpus.versions[key]) for key in shown if key in corpus.versions}
+    return Corpus(documents=documents, assets={}, links={}, referrers=referrers, missing_from={}, last_changed={},
+                  versions={key: found for key, found in versions.items() if found})
+
+
+def public_versions(versions: tuple[Version, ...]) -> tuple[Version, ...]:
+    """The versions committed while the item was public, without their commits and visibility:
+    followers of the public site hear of changes made in public, and of nothing before."""
+    return tuple(
+        Version("", version.date, tuple((name, value) for name, value in version.fields if name != "visibility"))
+        for version in versions if version.get("visibility") == "public"
+    )
 
 
 def public_settings(settings: ConfigFile) -> ConfigFile:

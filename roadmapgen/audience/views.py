@@ -153,6 +153,21 @@ class ReleaseRef:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChangeEvent:
+    """Something that happened to an item: it appeared, moved, changed status or target, or shipped."""
+
+    date: dt.date
+    change: str
+    """'added', 'moved' (horizon), 'status', 'retargeted', 'visibility' (internal) or 'shipped'."""
+    before: str | None
+    after: str | None
+    release: ReleaseRef | None
+    """For 'shipped': the release."""
+    commit: str
+    """The commit that made the change (internal site only; empty on the public one)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ItemView(ItemCard):
     objective: PageRef | None
     personas: tuple[PageRef, ...]
@@ -161,6 +176,9 @@ class ItemView(ItemCard):
     """Releases that ship this item, newest first."""
     feedback_url: str | None
     """Where to give feedback on this item: its own feedback_url or the config's, filled in."""
+    changes: tuple[ChangeEvent, ...]
+    """What happened to it, newest first: from git history (on the public site, only while it was
+    public) and the releases that ship it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

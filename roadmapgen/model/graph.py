@@ -10,6 +10,7 @@ disappeared (:func:`relink`); :func:`link` is the same work for every document.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from roadmapgen.errors import ContentError
 from roadmapgen.load.layout import FOLDER_KINDS, KINDS, document_key
+from roadmapgen.load.versions import Version
 from roadmapgen.load.yamlsafe import KeyPath
 from roadmapgen.markdown.body import BodyLink
 from roadmapgen.model.document import Document
@@ -57,6 +59,8 @@ class Corpus:
     missing_from: Mapping[str, frozenset[str]]
     """A key no document has -> the documents naming it."""
     last_changed: Mapping[str, dt.date]
+    versions: Mapping[str, tuple[Version, ...]] = dataclasses.field(default_factory=dict)
+    """Committed versions of each roadmap item, oldest first (see :mod:`roadmapgen.load.versions`)."""
 
     def of_kind(self, kind: str) -> tuple[Document, ...]:
         return tuple(doc for doc in self.documents.values() if doc.kind == kind)
@@ -86,6 +90,7 @@ def link(
     assets: Mapping[str, Path],
     last_changed: Mapping[str, dt.date],
     existing: Iterable[str] = (),
+    versions: Mapping[str, tuple[Version, ...]] | None = None,
 ) -> tuple[Corpus, list[ContentError]]:
     """Check every reference of every document.
 
@@ -106,7 +111,7 @@ def link(
         documents=by_key, assets=assets, links=links,
         referrers={key: tuple(refs) for key, refs in referrers.items()},
         missing_from={key: frozenset(keys) for key, keys in missing_from.items()},
-        last_changed=last_changed,
+        last_changed=last_changed, versions=versions or {},
     )
     return corpus, corpus.problems()
 
@@ -141,7 +146,7 @@ def relink(
         links.pop(key, None)
     links.update(new_links)
     ordered = dict(sorted(documents.items())) if appeared else documents
-    updated = Corpus(ordered, corpus.assets, links, referrers, missing_from, last_changed)
+    updated = Corpus(ordered, corpus.assets, links, referrers, missing_from, last_changed, corpus.versions)
     return updated, updated.problems()
 
 

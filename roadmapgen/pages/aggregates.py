@@ -48,6 +48,13 @@ def board(items: Sequence[v.ItemView]) -> Board:
     return Board(columns, tuple(shipped), cancelled)
 
 
+def recent_changes(items: Iterable[v.ItemView], limit: int) -> tuple[tuple[v.ItemView, v.ChangeEvent], ...]:
+    """The latest ``limit`` changes of all items, newest first (ties: by item title)."""
+    changes = [(item, event) for item in items for event in item.changes]
+    changes.sort(key=lambda pair: (pair[1].date, pair[0].title.lower()), reverse=True)
+    return tuple(changes[:limit])
+
+
 @dataclass(frozen=True, slots=True)
 class FilterOptions:
     """What the roadmap can be filtered by: (value, label) pairs taken from the items shown."""

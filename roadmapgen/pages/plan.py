@@ -28,6 +28,7 @@ from roadmapgen.pages.charts import line_chart
 from roadmapgen.registry import KINDS, Kind
 
 FEED_LIMIT = 50
+CHANGES_LIMIT = 100
 
 
 def every(kind: str, *, bodies: bool = False) -> str:
@@ -114,7 +115,9 @@ def plan_pages(site: v.Site, own_pages: PagesOf | None = None) -> Plan:
         pages.extend(_internal_pages())
     for kind in KINDS.values():
         if kind.page_template is not None:  # a site's entries hold only the documents it shows
-            pages.extend(spec for entry in site.entries(kind.name) for spec in own_pages(entry))
+            pages.extend(_with_feed_root(spec, site.info.base_url)
+                         for entry in site.entries(kind.name) for spec in own_pages(entry)
+                         if site.info.base_url or not spec.page.path.endswith(".xml"))
     pages.extend(_data_files(site))
     html_pages = tuple(spec.page for spec in pages if spec.page.path.endswith(".html") and spec.page.path != "404.html")
     if site.info.base_url:
@@ -125,12 +128,18 @@ def plan_pages(site: v.Site, own_pages: PagesOf | None = None) -> Plan:
 _OVERVIEW_NAV = (
     (10, "roadmap", "Roadmap", None, False),
     (20, "releases", "Releases", None, False),
+    (25, "changes", "Changes", None, False),
     (50, "metrics", "Metrics", "metric", False),
     (60, "priorities", "Priorities", None, True),
     (70, "research", "Research", None, True),
 )
 """Navigation to overview pages that are not a kind's listing: (place, section, label, shown if this kind
 has documents here, internal only). Listings place themselves (:class:`roadmapgen.registry.Listing`)."""
+
+
+def _with_feed_root(spec: PageSpec, base_url: str | None) -> PageSpec:
+    """A document's feed holds absolute URLs: those of the site's base URL."""
+    return replace(spec, root=base_url) if base_url and spec.page.path.endswith(".xml") else spec
 
 
 def _nav(site: v.Site) -> tuple[NavLink, ...]:
@@ -158,6 +167,13 @@ def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
         if kind.listing is not None and site.entries(kind.name):
             yield _listing(kind)
     yield from _tag_pages(site)
+    changes = frozenset({every("item"), every("release")})
+    yield _html("changes/index.html", "changes.html", "Roadmap changes", "roadmap", changes,
+                lambda s: {"changes": aggregates.recent_changes(s.items, CHANGES_LIMIT)})
+    if site.info.base_url:
+        info = PageInfo(path="changes/feed.xml", url=ROOT + "changes/feed.xml", title="changes", section="none")
+        yield PageSpec(page=info, template="changes-feed.xml", deps=changes, root=site.info.base_url,
+                       context=lambda s: {"changes": aggregates.recent_changes(s.items, FEED_LIMIT)})
     if site.entries("metric"):
         yield _html("metrics/index.html", "metrics.html", "Metrics", "metrics", frozenset({every("metric")}),
                     lambda s: {"charts": _charts(s.metrics)})
@@ -206,8 +222,14 @@ def pages_of(entry: v.Entry) -> tuple[PageSpec, ...]:
     def context(site: v.Site) -> Mapping[str, Any]:
         return {name: site.view(key)}
 
-    return (_html(f"{folder}/{entry.slug}/index.html", template, entry.title, folder, frozenset({key}), context,
-                  entry.description),)
+    page = _html(f"{folder}/{entry.slug}/index.html", template, entry.title, folder, frozenset({key}), context,
+                 entry.description)
+    if kind.feed_template is None:
+        return (page,)
+    info = PageInfo(path=f"{folder}/{entry.slug}/feed.xml", url=f"{ROOT}{folder}/{entry.slug}/feed.xml",
+                    title=entry.title, section="none")
+    return page, PageSpec(page=info, template=kind.feed_template, context=context, deps=frozenset({key}),
+                          root="")  # plan_pages gives it the site's base URL, or leaves it out
 
 
 def _internal_pages() -> Iterator[PageSpec]:

@@ -1,0 +1,111 @@
+"""Each roadmap item's committed versions: when its status, horizon, target or visibility changed.
+
+One ``git log`` lists the commits touching the items' folder, and one ``git cat-file
+--batch`` reads every version of every item file from them, so the cost does not grow
+with one git process per file. A version whose front matter cannot be read is skipped:
+history never stops a build. Outside git, or in a shallow clone's single commit, items
+simply have the versions there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from roadmapgen.errors import ContentError
+from roadmapgen.load.frontmatter import decode, split_front_matter
+from roadmapgen.load.git import git_output
+from roadmapgen.load.layout import SourceFile
+from roadmapgen.load.yamlsafe import read_yaml
+
+TRACKED = ("status", "horizon", "target", "visibility")
+"""The front-matter keys a version keeps: what an item's followers hear about."""
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    commit: str
+    """The commit's short hash."""
+    date: dt.date
+    fields: tuple[tuple[str, str | None], ...]
+    """TRACKED keys and their values in this version, as text."""
+
+    def get(self, name: str) -> str | None:
+        return dict(self.fields).get(name)
+
+
+def item_versions(project_dir: Path, sources: Iterable[SourceFile]) -> dict[str, tuple[Version, ...]]:
+    """Committed versions of each item file among ``sources``, oldest first, by document key."""
+    items = [source for source in sources if source.kind == "item"]
+    top = git_output(project_dir, "rev-parse", "--show-toplevel", timeout=10)
+    if not top or not items:
+        return {}
+    root = Path(top.strip()).resolve()
+    project = project_dir.resolve()
+    prefix = project.relative_to(root).as_posix() if project != root else ""
+    names = {(f"{prefix}/{source.path}" if prefix else source.path): source.key for source in items}
+    folders = sorted({name.rsplit("/", 1)[0] for name in names})
+    log = git_output(root, "log", "--reverse", "--format=%x00%h %ct", "--name-only", "--no-renames", "--", *folders)
+    if not log:
+        return {}
+    wanted = _commits(log, names)
+    texts = _blobs(root, [f"{commit}:{name}" for commit, _, name in wanted])
+    found: dict[str, list[Version]] = {}
+    for (commit, day, name), text in zip(wanted, texts, strict=True):
+        fields = _fields(text, name)
+        if fields is not None:
+            found.setdefault(names[name], []).append(Version(commit, day, fields))
+    return {key: tuple(versions) for key, versions in found.items()}
+
+
+def _commits(log: str, names: Mapping[str, str]) -> list[tuple[str, dt.date, str]]:
+    """(short commit, day, file) for every commit touching one of ``names``, oldest first."""
+    wanted = []
+    commit, day = "", dt.date(1970, 1, 1)
+    for line in log.splitlines():
+        if line.startswith("\0"):
+            commit, stamp = line[1:].split(" ")
+            day = dt.datetime.fromtimestamp(int(stamp), dt.UTC).date()
+        elif line in names:
+            wanted.append((commit, day, line))
+    return wanted
+
+
+def _blobs(root: Path, specs: list[str]) -> list[str | None]:
+    """The text of each ``commit:path`` (None where git has none: the file was deleted there)."""
+    if not specs:
+        return []
+    try:
+        done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input="\n".join(specs).encode() + b"\n",
+                              capture_output=True, check=False, timeout=600)
+    except (OSError, subprocess.SubprocessError):
+        return [None] * len(specs)
+    output, position = done.stdout, 0
+    texts: list[str | None] = []
+    for _ in specs:
+        end = output.find(b"\n", position)
+        header = output[position:end].split(b" ")
+        position = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            texts.append(None)
+            continue
+        size = int(header[2])
+        texts.append(output[position:position + size].decode("utf-8", "replace"))
+        position += size + 1
+    return texts
+
+
+def _fields(text: str | None, name: str) -> tuple[tuple[str, str | None], ...] | None:
+    if text is None:
+        return None
+    try:
+        split = split_front_matter(decode(text.encode(), name), name)
+        data = read_yaml(split.front_matter, name, split.front_matter_line).data
+    except ContentError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return tuple((key, None if data.get(key) is None else str(data.get(key))) for key in TRACKED)
