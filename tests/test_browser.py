@@ -146,9 +146,11 @@ def test_public_board_works_without_javascript(browser, sites) -> None:
 
 
 @pytest.mark.parametrize("audience", ["public", "internal"])
-def test_search_finds_an_item_by_a_word_of_its_body(browser, sites, audience: str) -> None:
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_search_finds_an_item_by_a_word_of_its_body(browser, sites, audience: str, width: str, scheme: str) -> None:
     """The index loads only when someone types; results show the item's status and lead to it."""
-    context = browser.new_context(viewport={"width": 390, "height": 800})
+    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 800}, color_scheme=scheme)
     page = context.new_page()
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
@@ -187,9 +189,11 @@ def test_pages_print_cleanly(browser, sites) -> None:
     page.close()
 
 
-def test_roadmap_filters_are_kept_in_the_address(browser, sites) -> None:
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_roadmap_filters_are_kept_in_the_address(browser, sites, width: str, scheme: str) -> None:
     """Choosing a tag filters the board and puts ?tag= in the URL; a reload, or the link shared, restores it."""
-    context = browser.new_context(viewport={"width": 390, "height": 900})
+    context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900}, color_scheme=scheme)
     page = context.new_page()
     page.goto(sites["public"] + "roadmap/")
     page.get_by_label("Tag").select_option("security")
@@ -221,3 +225,12 @@ def test_without_javascript_the_filters_stay_hidden_and_tag_pages_work(browser, 
     page.get_by_role("link", name="security").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Tagged “security”"
     context.close()
+
+
+def test_the_feedback_link_carries_the_item_title(browser, sites) -> None:
+    page = browser.new_page()
+    page.goto(sites["public"] + "roadmap/csat-follow-ups/")
+    link = page.get_by_role("link", name="Give feedback on this item")
+    assert link.get_attribute("href") == ("https://github.com/brightdesk/roadmap/discussions/new?category=ideas"
+                                          "&title=Follow%20up%20on%20unhappy%20ratings")  # the public wording
+    page.close()
