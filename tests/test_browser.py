@@ -234,3 +234,30 @@ def test_the_feedback_link_carries_the_item_title(browser, sites) -> None:
     assert link.get_attribute("href") == ("https://github.com/brightdesk/roadmap/discussions/new?category=ideas"
                                           "&title=Follow%20up%20on%20unhappy%20ratings")  # the public wording
     page.close()
+
+
+def test_a_generated_project_fits_a_phone(browser, tmp_path_factory) -> None:
+    """Bodies with wide tables, long code lines and many tags (bench/make_corpus.py): before the grid
+    columns could shrink, a third of such item pages were wider than a 390 px phone."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    root = tmp_path_factory.mktemp("generated")
+    subprocess.run([sys.executable, str(REPO / "bench/make_corpus.py"), "40", str(root / "project")], check=True,
+                   capture_output=True)
+    assert build(root / "project", BuildOptions(output_dir=root / "out", use_cache=False)).ok
+    site = root / "out/public"
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_context(viewport={"width": 390, "height": 800}).new_page()
+    wide = []
+    for path in sorted(p.relative_to(site).as_posix() for p in site.glob("roadmap/*/index.html")):
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{path}")
+        if (overflow := page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) > 1:
+            wide.append((path, overflow))
+    server.shutdown()
+    assert len(list(site.glob("roadmap/*/index.html"))) > 20
+    assert wide == []
