@@ -88,7 +88,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "dangling feedback item": (
         {"content/feedback/call.md": "---\ndate: 2026-02-01\nsource: interview\nitems: [alpha, zeta]\n---\n"},
-        "content/feedback/call.md:4:16: error: no roadmap item 'zeta' (there is no content/roadmap/zeta.md)",
+        "content/feedback/call.md:4:16: error: no roadmap item 'zeta' (there is no content/roadmap/zeta.md); "
+        "did you mean 'beta'?",
     ),
     "feedback marked public": (
         {"content/feedback/call.md": "---\ndate: 2026-02-01\nsource: interview\nvisibility: public\n---\n"},
@@ -237,7 +238,10 @@ def test_every_problem_of_a_run_is_reported(small_project: Path, run_cli) -> Non
         "content/releases/1.0.0.md:2:10: error: version '2.0.0' does not match the file name '1.0.0.md'",
         "content/roadmap/alpha.md:3:9: error: 'status' must be one of 'planned', 'in-progress', 'beta', "
         "'shipped', 'paused' or 'cancelled', not 'done'",
-        "2 errors, 0 warnings.",
+        # The release rewritten above no longer ships beta: the roadmap now contradicts itself.
+        "content/roadmap/beta.md:3:9: warning: status is 'shipped' but no release ships it: add it to a release's "
+        "'ships'",
+        "2 errors, 1 warning.",
     ]
 
 
@@ -252,3 +256,43 @@ def test_check_writes_nothing(small_project: Path, run_cli) -> None:
     before = sorted(small_project.rglob("*"))
     assert run_cli("check", small_project).code == 0
     assert sorted(small_project.rglob("*")) == before
+
+
+CONSISTENCY = {
+    "roadmapgen.yaml": "product: Acme\nbase_url: https://example.com/\n",
+    "content/roadmap/sso.md": "---\ntitle: SSO\nstatus: beta\nhorizon: now\n---\nSee [Priya](../personas/priya) "
+                              "and [the plan](/roadmap/plan/).\n",
+    "content/roadmap/sso-again.md": "---\ntitle: sso\nstatus: shipped\nhorizon: now\n---\n",
+    "content/releases/1.0.md": '---\nversion: "1.0"\ndate: 2026-01-01\nships: [sso, ssso]\n---\n',
+    "content/personas/priya.md": "---\nname: Priya\nrole: Admin\n---\n",
+}
+
+
+def test_the_roadmap_must_not_contradict_itself(tmp_path: Path, run_cli) -> None:
+    """A release shipping an item still in beta, a shipped item no release ships or in a horizon,
+    two items of one name, a misspelt slug, a link without .md, a link from the site root."""
+    from tests.helpers.sitefiles import write_files
+
+    result = run_cli("check", write_files(tmp_path / "p", CONSISTENCY))
+    assert result.out.splitlines() == [
+        "content/releases/1.0.md:4:9: warning: ships 'sso', whose status is 'beta' (in content/roadmap/sso.md); "
+        "set it to 'shipped'",
+        "content/releases/1.0.md:4:14: error: no roadmap item 'ssso' (there is no content/roadmap/ssso.md); "
+        "did you mean 'sso'?",
+        "content/roadmap/sso-again.md:2:8: warning: another item has the same title: content/roadmap/sso.md",
+        "content/roadmap/sso-again.md:3:9: warning: status is 'shipped' but no release ships it: add it to a "
+        "release's 'ships'",
+        "content/roadmap/sso-again.md:4:10: warning: a shipped item has no horizon: remove 'horizon: now'",
+        "content/roadmap/sso.md:6:13: error: link '../personas/priya' names neither a content document nor a file "
+        "under assets/; did you mean '../personas/priya.md'?",
+        "content/roadmap/sso.md:6:47: warning: '/roadmap/plan/' starts with '/': it breaks when the site is served "
+        "under a path (GitHub Pages, a subfolder); link to the file, relative to this one",
+        "2 errors, 5 warnings.",
+    ]
+
+
+def test_an_unreadable_release_does_not_make_shipped_items_warn(small_project: Path, run_cli) -> None:
+    """The release that ships them may be the one that failed to load: only its own error is reported."""
+    write_files(small_project, {"content/releases/1.0.0.md": "---\nversion: [1.0.0\n---\n"})
+    lines = run_cli("check", small_project).out.splitlines()
+    assert [line for line in lines if "content/releases/1.0.0.md" not in line] == ["1 error, 0 warnings."]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from roadmapgen.load.layout import FOLDER_KINDS, KINDS, document_key
 from roadmapgen.load.versions import Version
 from roadmapgen.load.yamlsafe import KeyPath
 from roadmapgen.markdown.body import BodyLink
+from roadmapgen.model.consistency import consistency_warnings
 from roadmapgen.model.document import Document
 from roadmapgen.model.front_matter import Release
 
@@ -60,6 +62,8 @@ class Corpus:
     """A key no document has -> the documents naming it."""
     last_changed: Mapping[str, dt.date]
     versions: Mapping[str, tuple[Version, ...]] = dataclasses.field(default_factory=dict)
+    unreadable: frozenset[str] = frozenset()
+    """Keys of files found that failed to load: rules across documents do not guess about them."""
     """Committed versions of each roadmap item, oldest first (see :mod:`roadmapgen.load.versions`)."""
 
     def of_kind(self, kind: str) -> tuple[Document, ...]:
@@ -82,6 +86,7 @@ class Corpus:
     def problems(self) -> list[ContentError]:
         found = [problem for links in self.links.values() for problem in links.problems]
         found.extend(_duplicate_versions(self.documents.values()))
+        found.extend(consistency_warnings(self.documents, self.unreadable))
         return found
 
 
@@ -111,7 +116,7 @@ def link(
         documents=by_key, assets=assets, links=links,
         referrers={key: tuple(refs) for key, refs in referrers.items()},
         missing_from={key: frozenset(keys) for key, keys in missing_from.items()},
-        last_changed=last_changed, versions=versions or {},
+        last_changed=last_changed, versions=versions or {}, unreadable=frozenset(broken),
     )
     return corpus, corpus.problems()
 
@@ -146,7 +151,8 @@ def relink(
         links.pop(key, None)
     links.update(new_links)
     ordered = dict(sorted(documents.items())) if appeared else documents
-    updated = Corpus(ordered, corpus.assets, links, referrers, missing_from, last_changed, corpus.versions)
+    updated = Corpus(ordered, corpus.assets, links, referrers, missing_from, last_changed, corpus.versions,
+                     frozenset(broken))
     return updated, updated.problems()
 
 
@@ -197,7 +203,7 @@ def document_links(
             continue
         missing.add(target)
         if target not in broken:
-            problems.append(_dangling(doc, target, key_path, body_link))
+            problems.append(_dangling(doc, target, key_path, body_link, present))
     problems.extend(_missing_files(doc, assets))
     return Links(tuple(targets), tuple(problems), frozenset(missing))
 
@@ -229,16 +235,20 @@ def _content_prefix(doc: Document) -> str:
     return doc.path.removesuffix(doc.source.content_path)
 
 
-def _dangling(doc: Document, target: str, key_path: KeyPath, body_link: BodyLink | None) -> ContentError:
+def _dangling(doc: Document, target: str, key_path: KeyPath, body_link: BodyLink | None,
+              present: Collection[str]) -> ContentError:
     prefix = _content_prefix(doc)
+    folder, _, slug = target.partition("/")
+    slugs = [key.partition("/")[2] for key in present if key.startswith(f"{folder}/")]
+    close = difflib.get_close_matches(slug.removesuffix(".md").removesuffix(".yaml"), slugs, n=1, cutoff=0.75)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
     if body_link is not None:
-        return ContentError(
-            doc.path, body_link.line, body_link.column, f"link to a missing file: {prefix}{body_link.target}"
-        )
-    folder, slug = target.split("/", 1)
+        return ContentError(doc.path, body_link.line, body_link.column,
+                            f"link to a missing file: {prefix}{body_link.target}{hint}")
     kind = FOLDER_KINDS[folder]
     line, column = doc.value_place(*key_path)
-    return ContentError(doc.path, line, column, f"no {kind.label} '{slug}' (there is no {prefix}{target}{kind.suffix})")
+    return ContentError(doc.path, line, column,
+                        f"no {kind.label} '{slug}' (there is no {prefix}{target}{kind.suffix}){hint}")
 
 
 def _missing_files(doc: Document, assets: Mapping[str, Path]) -> Iterator[ContentError]:

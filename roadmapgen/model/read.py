@@ -80,10 +80,12 @@ def _places_for_later(document: Document) -> dict[KeyPath, Place]:
     """The key positions later stages can still report on: references, avatar and version.
 
     Every other problem a front matter can have is found here, while reading; keeping the
-    position of every key of every document would double a large project's memory."""
+    position of every key of every document would double a large project's memory; top-level keys
+    are few and are what the rules across documents (model/consistency.py) point at."""
+    top_level = {path for path in document.places if len(path) == 1}  # for the rules across documents
     wanted = {
         (),
-        ("version",),
+        *top_level,
         *((name,) for name in KINDS[document.kind].asset_fields),
         *(key_path for _, key_path in front_matter_references(document)),
     }

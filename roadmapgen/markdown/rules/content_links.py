@@ -56,7 +56,11 @@ class _Where:
 def _relative_target(parse: ParseState, url: str, line: int, column: int) -> tuple[str, str] | None:
     """('personas/priya.md', '#goals') for a relative URL; None for others or on error."""
     parts = urlsplit(url)
-    if parts.scheme or parts.netloc or url.startswith(("/", "#")) or not parts.path:
+    if url.startswith("/") and not url.startswith("//"):
+        parse.warn(line, column, f"'{unquote(url)}' starts with '/': it breaks when the site is served under a path "
+                                 "(GitHub Pages, a subfolder); link to the file, relative to this one")
+        return None
+    if parts.scheme or parts.netloc or url.startswith("#") or not parts.path:
         return None
     if parts.query:
         parse.error(line, column, f"links to content files cannot have a query ('?{parts.query}')")
@@ -85,7 +89,8 @@ def _link(parse: ParseState, token: Token, closing: Token | None, where: _Where,
         parse.assets.append(AssetUse(target, parse.line(line), column, internal))
         token.attrSet("href", ROOT + quote(target) + fragment)
     else:
-        parse.error(line, column, f"link '{unquote(url)}' names neither a content document nor a file under assets/")
+        parse.error(line, column, f"link '{unquote(url)}' names neither a content document nor a file under assets/"
+                                  f"{_did_you_mean_document(url, target)}")
 
 
 def _image(parse: ParseState, token: Token, where: _Where, internal: bool) -> None:
@@ -100,6 +105,15 @@ def _image(parse: ParseState, token: Token, where: _Where, internal: bool) -> No
         return
     parse.assets.append(AssetUse(target, parse.line(line), column, internal))
     token.attrSet("src", ROOT + quote(target))
+
+
+def _did_you_mean_document(url: str, target: str) -> str:
+    """'; did you mean '../personas/priya.md'?' when the link lacks only a document's suffix."""
+    for suffix in (".md", ".yaml"):
+        if kind_of_content_path(target + suffix) is not None:
+            path, _, rest = url.partition("#")
+            return f"; did you mean '{path.rstrip('/')}{suffix}{'#' + rest if rest else ''}'?"
+    return ""
 
 
 def _closing(children: list[Token], start: int) -> Token | None:
