@@ -191,3 +191,23 @@ def test_errors_keep_the_last_good_site_and_recover(tmp_path: Path) -> None:
     replace_in(path, "status: done", "status: shipped")
     assert live.rebuild([path]).ok
     assert b"Night mode" in live.snapshot.page("roadmap/dark-mode/index.html")
+
+
+def test_consistency_warnings_follow_edits(tmp_path: Path) -> None:
+    """Kept between rebuilds when an edit cannot change them (a body), made again when it can."""
+    project = copy_example(tmp_path / "project")
+    live = LiveSite(project, Audience.INTERNAL, SOURCE_DATE)
+    assert live.rebuild().ok and live.problems == ()
+    release = project / "content/releases/3.7.0.md"
+    replace_in(release, "ships: [dark-mode]", "ships: [dark-mode, sla-policies]")
+    live.rebuild([release])
+    assert [p.message for p in live.problems] == [
+        "ships 'sla-policies', whose status is 'in-progress' (in content/roadmap/sla-policies.md); set it to 'shipped'"]
+    item = project / "content/roadmap/sla-policies.md"
+    replace_in(item, "Set response and resolution targets", "Set response targets")
+    live.rebuild([item])  # an edit the rules do not read (the summary): the same finding, kept
+    assert len(live.problems) == 1
+    replace_in(item, "status: in-progress", "status: shipped")
+    replace_in(item, "horizon: now\n", "")
+    live.rebuild([item])
+    assert live.problems == ()

@@ -16,6 +16,18 @@ from roadmapgen.model.front_matter import Item, Release
 FINISHED = ("shipped", "cancelled")
 
 
+_READ = ("status", "horizon", "title", "ships")
+"""The keys the rules read; a change elsewhere (a body, an owner) cannot change what they find."""
+
+
+def consistency_key(doc: Document | None) -> tuple[object, ...] | None:
+    """What the rules read of ``doc``, positions included: equal keys, equal findings."""
+    if doc is None or not isinstance(doc.fields, (Item, Release)):
+        return None
+    places = tuple(place for path, place in doc.places.items() if path and path[0] in _READ)
+    return (doc.key, tuple(getattr(doc.fields, name, None) for name in _READ), places)
+
+
 def consistency_warnings(documents: Mapping[str, Document], unreadable: Collection[str] = ()) -> Iterator[ContentError]:
     """The warnings; ``unreadable`` files (their own errors are reported) may be what would have answered them."""
     items = {doc.slug: doc for doc in documents.values() if isinstance(doc.fields, Item)}

@@ -23,7 +23,7 @@ from roadmapgen.load.layout import FOLDER_KINDS, KINDS, document_key
 from roadmapgen.load.versions import Version
 from roadmapgen.load.yamlsafe import KeyPath
 from roadmapgen.markdown.body import BodyLink
-from roadmapgen.model.consistency import consistency_warnings
+from roadmapgen.model.consistency import consistency_key, consistency_warnings
 from roadmapgen.model.document import Document
 from roadmapgen.model.front_matter import Release
 
@@ -64,6 +64,8 @@ class Corpus:
     versions: Mapping[str, tuple[Version, ...]] = dataclasses.field(default_factory=dict)
     unreadable: frozenset[str] = frozenset()
     """Keys of files found that failed to load: rules across documents do not guess about them."""
+    consistency: tuple[ContentError, ...] = ()
+    """What model/consistency.py finds; kept, so a rebuild that cannot change it does not redo it."""
     """Committed versions of each roadmap item, oldest first (see :mod:`roadmapgen.load.versions`)."""
 
     def of_kind(self, kind: str) -> tuple[Document, ...]:
@@ -86,7 +88,7 @@ class Corpus:
     def problems(self) -> list[ContentError]:
         found = [problem for links in self.links.values() for problem in links.problems]
         found.extend(_duplicate_versions(self.documents.values()))
-        found.extend(consistency_warnings(self.documents, self.unreadable))
+        found.extend(self.consistency)
         return found
 
 
@@ -117,6 +119,7 @@ def link(
         referrers={key: tuple(refs) for key, refs in referrers.items()},
         missing_from={key: frozenset(keys) for key, keys in missing_from.items()},
         last_changed=last_changed, versions=versions or {}, unreadable=frozenset(broken),
+        consistency=tuple(consistency_warnings(by_key, broken)),
     )
     return corpus, corpus.problems()
 
@@ -151,8 +154,11 @@ def relink(
         links.pop(key, None)
     links.update(new_links)
     ordered = dict(sorted(documents.items())) if appeared else documents
+    same = frozenset(broken) == corpus.unreadable and all(
+        consistency_key(corpus.documents.get(key)) == consistency_key(doc) for key, doc in changed.items())
+    consistency = corpus.consistency if same else tuple(consistency_warnings(documents, broken))
     updated = Corpus(ordered, corpus.assets, links, referrers, missing_from, last_changed, corpus.versions,
-                     frozenset(broken))
+                     frozenset(broken), consistency)
     return updated, updated.problems()
 
 
