@@ -80,6 +80,8 @@ class Loaded:
     history: Mapping[str, dt.date]
     corpus: Corpus
     link_problems: tuple[ContentError, ...]
+    by_path: Mapping[Path, SourceFile]
+    """Each document file by its absolute path: what a change names."""
 
     def problems(self) -> list[ContentError]:
         found = [problem for result in self.reads.values() for problem in result.problems]
@@ -94,7 +96,7 @@ def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_ser
     versions = item_versions(config.project_dir, files.documents)
     documents = (result.document for result in reads.values() if result.document is not None)
     corpus, problems = link(documents, files.assets, history, existing=reads.keys(), versions=versions)
-    return Loaded(config, files, reads, history, corpus, tuple(problems))
+    return Loaded(config, files, reads, history, corpus, tuple(problems), _by_path(files))
 
 
 def reload(
@@ -104,14 +106,16 @@ def reload(
     problems finding files). None when the change needs :func:`load` (the set of assets changed)."""
     config, files = previous.config, previous.files
     problems: list[ContentError] = []
-    known = {source.absolute for source in files.documents}
-    if any(path not in known or not path.exists() for path in paths):
+    by_path = previous.by_path
+    if any(path not in by_path or not path.exists() for path in paths):
         files, problems = discover(config.project_dir, config.content_dir)
+        by_path = _by_path(files)
     if files.assets.keys() != previous.files.assets.keys():
         return None
-    current = {source.key for source in files.documents}
+    current: Collection[str] = (previous.reads.keys() if files is previous.files
+                                else {source.key for source in files.documents})
     removed = previous.reads.keys() - current
-    changed = [source for source in files.documents if source.absolute in paths]
+    changed = [by_path[path] for path in dict.fromkeys(paths) if path in by_path]
     reads = {key: result for key, result in previous.reads.items() if key not in removed}
     reads.update({source.key: result for source, result in zip(changed, read_many(changed), strict=True)})
     history = {key: day for key, day in previous.history.items() if key not in removed}
@@ -119,7 +123,11 @@ def reload(
     keys = frozenset({source.key for source in changed} | removed)
     documents: dict[str, Document | None] = {key: _document(reads.get(key)) for key in keys}
     corpus, link_problems = relink(previous.corpus, documents, history, current)
-    return Loaded(config, files, reads, history, corpus, tuple(link_problems)), keys, problems
+    return Loaded(config, files, reads, history, corpus, tuple(link_problems), by_path), keys, problems
+
+
+def _by_path(files: ProjectFiles) -> dict[Path, SourceFile]:
+    return {source.absolute: source for source in files.documents}
 
 
 def _document(result: ReadResult | None) -> Document | None:

@@ -24,7 +24,7 @@ from roadmapgen.audience.projector import (
     make_projector,
     title_of,
 )
-from roadmapgen.audience.tags import Tag, tag_index
+from roadmapgen.audience.tags import Tag, TagIndex
 from roadmapgen.config import ConfigFile, SiteConfig
 from roadmapgen.errors import ContentError
 from roadmapgen.load.layout import KINDS
@@ -58,11 +58,15 @@ class SiteViews:
     """A site's views in display order, projected on first use (see :class:`views.Site`)."""
 
     def __init__(self, projector: Projector, views: Mapping[str, Any] | None = None,
-                 order: OrderKey = display_order, entry: Callable[[Document], v.Entry] = entry_of) -> None:
+                 order: OrderKey = display_order, entry: Callable[[Document], v.Entry] = entry_of,
+                 tag_index: TagIndex | None = None, changed: Collection[str] | None = None) -> None:
         """``views`` already projected (a live preview's), and memos of ``order`` and ``entry``, may be given."""
         self._projector = projector
         self._views: dict[str, Any] = dict(views or {})
         self._entry = entry
+        # A live preview's index, brought up to date with the documents that changed since the last site.
+        self._tag_index = tag_index or TagIndex()
+        self._changed = changed
         settings = projector.settings
         self.info = v.SiteInfo(
             product=settings.product, tagline=settings.tagline, language=settings.language,
@@ -95,8 +99,17 @@ class SiteViews:
     @functools.cached_property
     def tags(self) -> tuple[Tag, ...]:
         """Every tag of the items this site shows, from their fields alone (no view is made)."""
-        documents = self._projector.corpus.documents
-        return tag_index([(key, getattr(documents[key].fields, "tags", ())) for key in self._keys["item"]])
+        projector = self._projector
+        documents = projector.corpus.documents
+
+        def tags_of(key: str) -> tuple[str, ...] | None:
+            doc = documents.get(key)
+            shown = doc is not None and doc.kind == "item" and projector.shows(doc)
+            return tuple(getattr(doc.fields, "tags", ())) if shown and doc is not None else None
+
+        if self._changed is not None and self._tag_index.ready:
+            return self._tag_index.update(self._changed, tags_of)
+        return self._tag_index.build(self._keys["item"], tags_of)
 
     def entries(self, kind: str) -> tuple[v.Entry, ...]:
         documents = self._projector.corpus.documents
@@ -153,9 +166,10 @@ class InternalSiteViews(SiteViews):
 
 
 def make_site(projector: Projector, views: Mapping[str, Any] | None = None, order: OrderKey = display_order,
-              entry: Callable[[Document], v.Entry] = entry_of) -> SiteViews:
+              entry: Callable[[Document], v.Entry] = entry_of, tag_index: TagIndex | None = None,
+              changed: Collection[str] | None = None) -> SiteViews:
     kind = InternalSiteViews if projector.internal else SiteViews
-    return kind(projector, views, order, entry)
+    return kind(projector, views, order, entry, tag_index, changed)
 
 
 class SiteMemos:
@@ -167,6 +181,7 @@ class SiteMemos:
         self.cards = IdentityMemo(functools.partial(item_card, internal=audience is Audience.INTERNAL))
         self.order = IdentityMemo(display_order)
         self.entries = IdentityMemo(entry_of)
+        self.tags = TagIndex()
 
     def next_round(self) -> None:
         for memo in (self.cards, self.order, self.entries):
@@ -189,7 +204,7 @@ def project(corpus: Corpus, settings: ConfigFile, audience: Audience, source_dat
             memos: SiteMemos, views: Mapping[str, Any] | None = None) -> ProjectedSite:
     """The site for ``audience``; views are made when pages ask for them (``views``: made already)."""
     projector = make_projector(corpus, settings, audience, today_for(corpus, source_date), memos.cards)
-    site = make_site(projector, views, memos.order, memos.entries)
+    site = make_site(projector, views, memos.order, memos.entries, memos.tags)
     return ProjectedSite(site, corpus, link_warnings(corpus, audience, corpus.documents))
 
 
@@ -218,7 +233,7 @@ def reproject(previous: ProjectedSite, views: Mapping[str, Any], corpus: Corpus,
             changed_views.add(key)
     warnings = {key: found for key, found in previous.warnings.items() if key not in affected}
     warnings.update(link_warnings(corpus, audience, affected))
-    site = make_site(projector, kept, memos.order, memos.entries)
+    site = make_site(projector, kept, memos.order, memos.entries, memos.tags, changed=affected)
     return ProjectedSite(site, corpus, warnings), changed_views
 
 

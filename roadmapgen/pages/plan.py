@@ -108,16 +108,14 @@ PagesOf = Callable[[v.Entry], tuple[PageSpec, ...]]
 
 def plan_pages(site: v.Site, own_pages: PagesOf | None = None) -> Plan:
     """Every file of the site: overviews, each document's own pages, data files, sitemap."""
-    own_pages = own_pages or pages_of
+    own_pages = own_pages or functools.partial(pages_of, base_url=site.info.base_url)
     internal = site.info.is_internal
     pages = [*_overview_pages(site)]
     if internal:
         pages.extend(_internal_pages())
     for kind in KINDS.values():
         if kind.page_template is not None:  # a site's entries hold only the documents it shows
-            pages.extend(_with_feed_root(spec, site.info.base_url)
-                         for entry in site.entries(kind.name) for spec in own_pages(entry)
-                         if site.info.base_url or not spec.page.path.endswith(".xml"))
+            pages.extend(spec for entry in site.entries(kind.name) for spec in own_pages(entry))
     pages.extend(_data_files(site))
     html_pages = tuple(spec.page for spec in pages if spec.page.path.endswith(".html") and spec.page.path != "404.html")
     if site.info.base_url:
@@ -135,11 +133,6 @@ _OVERVIEW_NAV = (
 )
 """Navigation to overview pages that are not a kind's listing: (place, section, label, shown if this kind
 has documents here, internal only). Listings place themselves (:class:`roadmapgen.registry.Listing`)."""
-
-
-def _with_feed_root(spec: PageSpec, base_url: str | None) -> PageSpec:
-    """A document's feed holds absolute URLs: those of the site's base URL."""
-    return replace(spec, root=base_url) if base_url and spec.page.path.endswith(".xml") else spec
 
 
 def _nav(site: v.Site) -> tuple[NavLink, ...]:
@@ -202,7 +195,8 @@ def _tag_pages(site: v.Site) -> Iterator[PageSpec]:
 def _tag_values(slug: str) -> Context:
     def values(site: v.Site) -> Mapping[str, Any]:
         tag = next(tag for tag in site.tags if tag.slug == slug)
-        return {"tag": tag, "items": tuple(site.view(key) for key in tag.keys)}
+        return {"tag": tag, "items": tuple(site.view(entry.key) for entry in site.entries("item")
+                                           if entry.key in tag.keys)}
 
     return values
 
@@ -212,7 +206,7 @@ def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Any]
                  for metric in metrics)
 
 
-def pages_of(entry: v.Entry) -> tuple[PageSpec, ...]:
+def pages_of(entry: v.Entry, base_url: str | None = None) -> tuple[PageSpec, ...]:
     """A document's own page (for kinds that have one, see :attr:`roadmapgen.registry.Kind.page_template`)."""
     kind = KINDS[entry.kind]
     folder, template, name = kind.section, kind.page_template, kind.page_variable
@@ -224,12 +218,12 @@ def pages_of(entry: v.Entry) -> tuple[PageSpec, ...]:
 
     page = _html(f"{folder}/{entry.slug}/index.html", template, entry.title, folder, frozenset({key}), context,
                  entry.description)
-    if kind.feed_template is None:
+    if kind.feed_template is None or not base_url:  # a feed needs absolute URLs: the site's address
         return (page,)
     info = PageInfo(path=f"{folder}/{entry.slug}/feed.xml", url=f"{ROOT}{folder}/{entry.slug}/feed.xml",
                     title=entry.title, section="none")
     return page, PageSpec(page=info, template=kind.feed_template, context=context, deps=frozenset({key}),
-                          root="")  # plan_pages gives it the site's base URL, or leaves it out
+                          root=base_url)
 
 
 def _internal_pages() -> Iterator[PageSpec]:

@@ -13,6 +13,7 @@ use the immutable-but-for-its-render-cache :class:`SiteVersion` it publishes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 from collections.abc import Collection, Mapping
@@ -87,6 +88,7 @@ class LiveSite:
         self._state: _State | None = None
         self._pending: set[Path] = set()
         self._own_pages = IdentityMemo(pages_of)
+        self._pages_base: str | None = None
         self._memos = SiteMemos(audience)
         self._version = 0
 
@@ -161,6 +163,9 @@ class LiveSite:
 
     def _publish(self, state: _State, changed_keys: set[str] | None, full: bool) -> int:
         site = state.projected.site
+        if site.info.base_url != self._pages_base:  # feeds' absolute URLs: the memo's pages hold them
+            self._pages_base = site.info.base_url
+            self._own_pages = IdentityMemo(functools.partial(pages_of, base_url=self._pages_base))
         plan = plan_pages(site, self._own_pages)
         self._own_pages.next_round()
         self._memos.next_round()
