@@ -15,7 +15,7 @@ from pathlib import Path
 from roadmapgen import __version__
 from roadmapgen.config import load_config
 from roadmapgen.errors import UsageError
-from roadmapgen.load.git import git_output
+from roadmapgen.load.git import git_output, repository_root
 from roadmapgen.registry import slugify
 
 PLATFORMS = ("github", "gitlab")
@@ -37,7 +37,7 @@ def write_ci(project_dir: Path, platform: str) -> CiFile:
     config, problems = load_config(project_dir)
     if config is None:
         raise UsageError(f"fix {problems[0].format() if problems else 'roadmapgen.yaml'} first")
-    root = repository_root(project_dir)
+    root = repository_root(project_dir) or project_dir.resolve()
     values = {
         "@@VERSION@@": __version__,
         "@@PROJECT@@": _relative(project_dir, root),
@@ -57,11 +57,6 @@ def write_ci(project_dir: Path, platform: str) -> CiFile:
         message = f"{path} already exists; roadmapgen never overwrites CI files (remove it to start over)"
         raise UsageError(message) from None
     return CiFile(path, _NEXT_STEPS[platform](values))
-
-
-def repository_root(project_dir: Path) -> Path:
-    top = git_output(project_dir, "rev-parse", "--show-toplevel", timeout=10)
-    return Path(top.strip()).resolve() if top else project_dir.resolve()
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -22,7 +22,7 @@ from roadmapgen import __version__
 from roadmapgen.build import BuildOptions, BuildResult, audiences_for, build, check
 from roadmapgen.ci import CiFile, write_ci
 from roadmapgen.errors import Report, UsageError
-from roadmapgen.load.git import git_output
+from roadmapgen.load.git import repository_root
 from roadmapgen.project import find_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -398,8 +398,7 @@ def _gh(text: str, property_value: bool = False) -> str:
 
 def print_gitlab(report: Report, out: TextIO, project: Path) -> None:
     """A GitLab code-quality report: paths from the repository's root, so merge requests show them."""
-    top = git_output(project, "rev-parse", "--show-toplevel", timeout=10)
-    root = Path(top.strip()) if top else Path.cwd()
+    root = repository_root(project) or Path.cwd()
     issues = []
     for problem in report:
         path = os.path.relpath(project / problem.path, root).replace(os.sep, "/")

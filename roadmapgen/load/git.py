@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -13,6 +14,19 @@ def run_git(cwd: Path, *args: str, timeout: float = 120) -> subprocess.Completed
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=timeout)
     except (OSError, subprocess.SubprocessError):
         return None
+
+
+def repository_root(cwd: Path) -> Path | None:
+    """The top folder of the git repository holding ``cwd``; None outside git."""
+    top = git_output(cwd, "rev-parse", "--show-toplevel", timeout=10)
+    return Path(top.strip()).resolve() if top else None
+
+
+def git_names(root: Path, project_dir: Path, paths: Iterable[str]) -> list[str]:
+    """Project-relative ``paths`` as git names them (relative to ``root``), without resolving each file."""
+    project = project_dir.resolve()
+    prefix = project.relative_to(root).as_posix() if project != root else ""
+    return [f"{prefix}/{path}" if prefix else path for path in paths]
 
 
 def is_shallow(cwd: Path) -> bool:

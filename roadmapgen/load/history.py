@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from roadmapgen.load.git import git_output
+from roadmapgen.load.git import git_names, git_output, repository_root
 from roadmapgen.load.layout import SourceFile
 
 
@@ -31,13 +31,12 @@ def modified_date(path: Path, latest: dt.date | None = None) -> dt.date:
 
 def _git_dates(project_dir: Path, sources: list[SourceFile]) -> Mapping[str, dt.date]:
     """Commit dates, by document key, of files that are committed and unchanged since."""
-    top = git_output(project_dir, "rev-parse", "--show-toplevel")
-    if not top or not sources:
+    root = repository_root(project_dir)
+    if root is None or not sources:
         return {}
-    root = Path(top.strip()).resolve()
-    project = project_dir.resolve()
-    log = git_output(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", str(project))
-    status = git_output(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", str(project))
+    project = str(project_dir.resolve())
+    log = git_output(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", project)
+    status = git_output(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", project)
     if log is None or status is None:
         return {}
     dirty = {entry[3:] for entry in status.split("\0") if len(entry) > 3}
@@ -48,11 +47,8 @@ def _git_dates(project_dir: Path, sources: list[SourceFile]) -> Mapping[str, dt.
             stamp = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC).date()
         elif line and stamp is not None:
             dates.setdefault(line, stamp)
-    # Paths as git names them (relative to the repository), without resolving each file.
-    prefix = project.relative_to(root).as_posix() if project != root else ""
     found = {}
-    for source in sources:
-        name = f"{prefix}/{source.path}" if prefix else source.path
+    for source, name in zip(sources, git_names(root, project_dir, (s.path for s in sources)), strict=True):
         if name in dates and name not in dirty:
             found[source.key] = dates[name]
     return found

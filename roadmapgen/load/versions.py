@@ -17,7 +17,7 @@ from pathlib import Path
 
 from roadmapgen.errors import ContentError
 from roadmapgen.load.frontmatter import decode, split_front_matter
-from roadmapgen.load.git import git_output
+from roadmapgen.load.git import git_names, git_output, repository_root
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.load.yamlsafe import read_yaml
 
@@ -40,13 +40,11 @@ class Version:
 def item_versions(project_dir: Path, sources: Iterable[SourceFile]) -> dict[str, tuple[Version, ...]]:
     """Committed versions of each item file among ``sources``, oldest first, by document key."""
     items = [source for source in sources if source.kind == "item"]
-    top = git_output(project_dir, "rev-parse", "--show-toplevel", timeout=10)
-    if not top or not items:
+    root = repository_root(project_dir)
+    if root is None or not items:
         return {}
-    root = Path(top.strip()).resolve()
-    project = project_dir.resolve()
-    prefix = project.relative_to(root).as_posix() if project != root else ""
-    names = {(f"{prefix}/{source.path}" if prefix else source.path): source.key for source in items}
+    names = dict(zip(git_names(root, project_dir, (source.path for source in items)), (s.key for s in items),
+                     strict=True))
     folders = sorted({name.rsplit("/", 1)[0] for name in names})
     log = git_output(root, "log", "--reverse", "--format=%x00%h %ct", "--name-only", "--no-renames", "--", *folders)
     if not log:
