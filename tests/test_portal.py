@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers.gitrepo import git
 from tests.helpers.sitefiles import write_files
@@ -199,3 +201,58 @@ def test_without_git_item_feeds_have_only_releases(tmp_path: Path, run_cli) -> N
     feed = feedparser.parse((out / "public/roadmap/export/feed.xml").read_bytes())
     assert not feed.bozo and [entry.title for entry in feed.entries] == ["Export: Shipped in 1.0.0"]
     assert "No changes recorded yet" not in (out / "public/changes/index.html").read_text()
+
+
+# -- the class, not the example: any text, any history --------------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(title=st.text(), slug=st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True))
+def test_no_title_can_change_the_shape_of_a_feedback_link(title: str, slug: str) -> None:
+    """Whatever an item is called, its link keeps the template's scheme, host, path and keys, and
+    the title comes back whole from the query."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from roadmapgen.model.fields import fill_feedback_url
+
+    url = fill_feedback_url("https://example.com/feedback?item={slug}&title={title}", slug=slug, title=title,
+                            url="https://example.com/roadmap/x/")
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path, parts.fragment) == ("https", "example.com", "/feedback", "")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    assert set(query) == {"item", "title"} and query["item"] == [slug]
+    assert query["title"] == [title]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_any_tag_names_a_folder_inside_tags(tag: str) -> None:
+    """A tag's page is tags/<slug>/: no text can make a slug that leaves tags/ or is empty."""
+    import re
+
+    from roadmapgen.audience.tags import tag_slug
+
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", tag_slug(tag))
+
+
+_VALUES = st.sampled_from(["planned", "in-progress", "beta", "shipped", None])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["public", "internal"]), _VALUES, st.sampled_from(["now", "next", None])),
+                max_size=8))
+def test_the_public_history_holds_only_versions_made_in_public(steps: list) -> None:
+    """For any sequence of committed versions, the public site's events come only from public versions,
+    carry no commit, and never say anything about visibility."""
+    import datetime as dt
+
+    from roadmapgen.audience.projections import item_changes
+    from roadmapgen.audience.public import public_versions
+    from roadmapgen.load.versions import Version
+
+    versions = tuple(Version(f"c{n}", dt.date(2026, 1, 1) + dt.timedelta(days=n),
+                             (("status", status), ("horizon", horizon), ("target", None), ("visibility", visibility)))
+                     for n, (visibility, status, horizon) in enumerate(steps))
+    public_days = {version.date for version in versions if version.get("visibility") == "public"}
+    events = item_changes(public_versions(versions), ())
+    assert all(event.date in public_days and event.commit == "" and event.change != "visibility" for event in events)
+    assert len([event for event in events if event.change == "added"]) == (1 if public_days else 0)
