@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import sys
+import typing
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -84,6 +85,7 @@ def make_parser() -> argparse.ArgumentParser:
     _add_schema(commands)
     _add_diff(commands)
     _add_ci(commands)
+    _add_import(commands)
     return parser
 
 
@@ -189,6 +191,30 @@ def _add_ci(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
     command.add_argument("platform", choices=("github", "gitlab"), metavar="PLATFORM", help="github or gitlab")
     _project_argument(command)
     command.set_defaults(run=run_ci)
+
+
+def _add_import(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from roadmapgen.importer import FIELDS
+    from roadmapgen.model.front_matter import FeedbackSource
+
+    command = commands.add_parser(
+        "import", help="write a feedback document for each row of a CSV export",
+        description="Write one internal feedback document per row of CSV (a survey, support or form "
+                    "tool's export) into content/feedback/. Columns named like the fields map by "
+                    f"themselves ({', '.join(FIELDS)}); --map renames. Each row is checked as "
+                    "'roadmapgen check' would; a bad row is reported at its line and writes nothing. "
+                    "Running the same import again skips the rows already imported (by import_id, or "
+                    "a hash of the row); existing files are never overwritten.",
+        epilog="Exit codes: 0 every row was imported or skipped, 1 some rows were rejected, 2 usage error.",
+    )
+    command.add_argument("what", choices=("feedback",), metavar="WHAT", help="feedback")
+    command.add_argument("csv", type=Path, metavar="CSV", help="the CSV file (UTF-8, with a header line)")
+    _project_argument(command)
+    command.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                         help="fill FIELD from the column named COLUMN, e.g. --map quote=Comment; repeatable")
+    command.add_argument("--source", choices=typing.get_args(FeedbackSource), metavar="SOURCE",
+                         help="the source of rows without one: " + ", ".join(typing.get_args(FeedbackSource)))
+    command.set_defaults(run=run_import)
 
 
 def _add_schema(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -310,6 +336,34 @@ def run_init(args: argparse.Namespace) -> int:
     where = os.path.relpath(args.dir)
     print(f"\nNext: roadmapgen serve {where}   (a live preview), then roadmapgen build {where}")
     return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from roadmapgen.config import load_config
+    from roadmapgen.importer import import_feedback, parse_mapping
+    from roadmapgen.load.discover import discover
+
+    try:
+        mapping = parse_mapping(args.map)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    project = find_project(Path(args.project))
+    config, problems = load_config(project)
+    if config is None:
+        print_problems(Report(problems), sys.stderr)
+        return EXIT_CONTENT
+    try:
+        data = args.csv.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{args.csv}: {exc.strerror}") from None
+    files, _ = discover(config.project_dir, config.content_dir)
+    result = import_feedback(data, str(args.csv), config.content_dir, files, mapping, args.source)
+    print_problems(Report(result.problems), sys.stderr)
+    for path in result.created:
+        print(f"Created {os.path.relpath(path)}")
+    print(f"{args.csv}: {len(result.created)} created, {result.skipped} skipped (already imported), "
+          f"{result.rejected} rejected.")
+    return EXIT_CONTENT if result.problems else EXIT_OK
 
 
 def run_ci(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, ConfigDict, Field
 from roadmapgen.errors import ContentError, UsageError
 from roadmapgen.load.frontmatter import decode
 from roadmapgen.load.yamlsafe import Place, read_yaml
-from roadmapgen.model.fields import FeedbackUrl, FrontMatter, Text, rule_error
+from roadmapgen.model.fields import FeedbackUrl, FrontMatter, Seq, Text, rule_error
 from roadmapgen.validation import validate
 
 CONFIG_FILE = "roadmapgen.yaml"
@@ -39,8 +39,10 @@ Url = Annotated[str, AfterValidator(_check_url)]
 
 class Research(FrontMatter):
     model_config = ConfigDict(use_attribute_docstrings=True)
-    interviews_per_quarter: Annotated[int, Field(ge=0)]
+    interviews_per_quarter: Annotated[int, Field(ge=0)] | None = None
     """How many customer interviews the team aims for each quarter."""
+    target_segments: Seq[Text] = ()
+    """The persona segments the product is for first: their evidence is counted apart and shown first."""
 
 
 class ConfigFile(FrontMatter):

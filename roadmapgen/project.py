@@ -15,13 +15,15 @@ from pathlib import Path
 from roadmapgen.config import CONFIG_FILE, SiteConfig, load_config
 from roadmapgen.errors import ContentError, Report, UsageError
 from roadmapgen.load.discover import ProjectFiles, discover
+from roadmapgen.load.git import read_log
 from roadmapgen.load.history import last_changed, modified_date
-from roadmapgen.load.layout import SourceFile
+from roadmapgen.load.layout import SourceFile, kind_of_key
 from roadmapgen.load.versions import item_versions
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.document import Document
 from roadmapgen.model.graph import Corpus, link, relink
 from roadmapgen.model.read import ReadResult, read_document
+from roadmapgen.model.survey import unnamed_data_files, with_responses
 
 ReadMany = Callable[[Iterable[SourceFile]], Iterator[ReadResult]]
 """Reads many files; serial by default, a process pool when the build runs in parallel."""
@@ -92,11 +94,37 @@ def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_ser
          latest: dt.date | None = None) -> Loaded:
     """Read every document, date it (file times no later than ``latest``) and link the corpus."""
     reads = {source.key: result for source, result in zip(files.documents, read_many(files.documents), strict=True)}
-    history = last_changed(config.project_dir, files.documents, latest)
-    versions = item_versions(config.project_dir, files.documents)
+    data_problems = data_file_problems(reads, files)
+    reads.update(with_surveys(reads, reads.keys(), files))
+    log = read_log(config.project_dir)  # one git log for both the dates and the versions
+    history = last_changed(config.project_dir, files.documents, latest, log)
+    versions = item_versions(config.project_dir, files.documents, log)
     documents = (result.document for result in reads.values() if result.document is not None)
     corpus, problems = link(documents, files.assets, history, existing=reads.keys(), versions=versions)
-    return Loaded(config, files, reads, history, corpus, tuple(problems), _by_path(files))
+    return Loaded(config, files, reads, history, corpus, tuple(problems + data_problems), _by_path(files))
+
+
+def with_surveys(reads: Mapping[str, ReadResult], keys: Iterable[str], files: ProjectFiles) -> dict[str, ReadResult]:
+    """The read results among ``keys`` of metrics computed from responses, computed (model/survey.py).
+
+    This runs after reading, not inside it: a read is a function of one file's bytes (what the
+    cache and the worker processes rely on), and a survey metric depends on a second file."""
+    updated = {}
+    for key in keys:
+        result = reads[key]
+        if result.document is None or getattr(result.document.fields, "responses", None) is None:
+            continue
+        document, problems = with_responses(result.document, files.data)
+        updated[key] = ReadResult(document, (*result.problems, *problems))
+    return updated
+
+
+def data_file_problems(reads: Mapping[str, ReadResult], files: ProjectFiles) -> list[ContentError]:
+    """Data files no metric names; not judged while a metric file cannot be read (it may be the one)."""
+    metrics = [result for key, result in reads.items() if kind_of_key(key) == "metric"]
+    if any(result.document is None for result in metrics):
+        return []
+    return unnamed_data_files((result.document for result in metrics if result.document is not None), files.data)
 
 
 def reload(
@@ -110,7 +138,7 @@ def reload(
     if any(path not in by_path or not path.exists() for path in paths):
         files, problems = discover(config.project_dir, config.content_dir)
         by_path = _by_path(files)
-    if files.assets.keys() != previous.files.assets.keys():
+    if files.assets.keys() != previous.files.assets.keys() or _touches_data(paths, files):
         return None
     current: Collection[str] = (previous.reads.keys() if files is previous.files
                                 else {source.key for source in files.documents})
@@ -118,12 +146,20 @@ def reload(
     changed = [by_path[path] for path in dict.fromkeys(paths) if path in by_path]
     reads = {key: result for key, result in previous.reads.items() if key not in removed}
     reads.update({source.key: result for source, result in zip(changed, read_many(changed), strict=True)})
+    data_problems = data_file_problems(reads, files)
+    reads.update(with_surveys(reads, (source.key for source in changed), files))
     history = {key: day for key, day in previous.history.items() if key not in removed}
     history.update({source.key: modified_date(source.absolute, latest) for source in changed})
     keys = frozenset({source.key for source in changed} | removed)
     documents: dict[str, Document | None] = {key: _document(reads.get(key)) for key in keys}
     corpus, link_problems = relink(previous.corpus, documents, history, current)
-    return Loaded(config, files, reads, history, corpus, tuple(link_problems), by_path), keys, problems
+    return Loaded(config, files, reads, history, corpus, tuple(link_problems + data_problems), by_path), keys, problems
+
+
+def _touches_data(paths: Collection[Path], files: ProjectFiles) -> bool:
+    """Whether a change is to a data file (or adds one): what names it is read again whole."""
+    data = {data_file.absolute for data_file in files.data.values()}
+    return any(path in data or path.suffix == ".csv" for path in paths)
 
 
 def _by_path(files: ProjectFiles) -> dict[Path, SourceFile]:

@@ -77,6 +77,8 @@ class Kind:
     model: type[FrontMatter]
     suffix: str = ".md"
     file: str | None = None
+    data_suffix: str | None = None
+    """Files of this suffix may sit beside the documents when a document names them (never published)."""
     slug_rule: Literal["slug", "version"] = "slug"
     public_fields: frozenset[str] | None = None
     """The allow-list: front-matter keys the public site may show. None: never public."""
@@ -191,7 +193,7 @@ _KINDS = (
          section="objectives", page_template="objective.html", page_variable="objective",
          listing=Listing("objectives.html", "Objectives", "objectives", nav=40), description="summary",
          scaffold="objective.md", tracked=("title", "summary", "visibility")),
-    Kind("metric", "metric", "metrics", Metric, suffix=".yaml",
+    Kind("metric", "metric", "metrics", Metric, suffix=".yaml", data_suffix=".csv",
          public_fields=frozenset({"name", "kind", "unit", "points", _VISIBLE}),
          section="metrics", title=lambda f: f.name, order=_by_name, scaffold="metric.yaml",
          tracked=("kind", "name", "unit", "target", "visibility")),

@@ -150,8 +150,10 @@ def test_a_release_made_public_is_what_the_merge_publishes(repo: Path, run_cli) 
 
 def test_metrics_personas_and_text_changes(repo: Path, run_cli) -> None:
     project = repo / "roadmap"
-    replace_in(project / "content/metrics/nps.yaml", "  - {date: 2026-10-31, value: 43}",
-               "  - {date: 2026-10-31, value: 43}\n  - {date: 2026-11-30, value: 45}")
+    # November's answers: 2 promoters and 1 detractor of 4, an NPS of 25.
+    with (project / "content/metrics/nps-responses.csv").open("a") as responses:
+        responses.write("R9001,2026-11-03 09:00,10,\nR9002,2026-11-04 10:00,8,\nR9003,2026-11-05 11:00,9,\n"
+                        "R9004,2026-11-06 12:00,3,\n")
     replace_in(project / "content/personas/maya-agent.md", "role: Support agent", "role: Senior support agent")
     replace_in(project / "content/roadmap/saml-sso.md", "Admins connect", "Admins securely connect")
     result = run_cli("diff", "HEAD", project, "--audience", "public", "--format", "json")
@@ -159,7 +161,7 @@ def test_metrics_personas_and_text_changes(repo: Path, run_cli) -> None:
     changes = {(c["kind"], c["change"], c["field"], c["slug"], c["before"], c["after"])
                for c in json.loads(result.out)["changes"]}
     assert changes == {
-        ("metric", "points", None, "nps", "1 new point, latest 45 on 2026-11-30", None),
+        ("metric", "points", None, "nps", "1 new point, latest 25 on 2026-11-30", None),
         ("persona", "changed", "role", "maya-agent", "Support agent", "Senior support agent"),
         ("item", "text", None, "saml-sso", "+1 / -0 words", None),
     }

@@ -120,8 +120,15 @@ EDITS: list[tuple[str, Callable[[Path], list[Path]]]] = [
     (
         "change a metric",
         lambda p: [
-            replace_in(p / "content/metrics/nps.yaml", "value: 43", "value: 47"),
-            p / "content/metrics/nps.yaml",
+            replace_in(p / "content/metrics/csat.yaml", "target: ", "target: 1"),
+            p / "content/metrics/csat.yaml",
+        ][1:],
+    ),
+    (
+        "new survey responses",
+        lambda p: [
+            (p / "content/metrics/nps-responses.csv").open("a").write("R9999,2026-11-02 10:00,0,late\n"),
+            p / "content/metrics/nps-responses.csv",
         ][1:],
     ),
     (

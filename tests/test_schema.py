@@ -72,7 +72,18 @@ def test_schema_command_prints_every_type(run_cli) -> None:
 
 def test_list_lengths_use_the_array_keywords() -> None:
     """A metric needs at least one point: minItems, which validators apply to arrays (minLength is for strings)."""
-    points = schema_for("metric")["properties"]["points"]
+    points = schema_for("metric")["properties"]["points"]["anyOf"][0]
     assert points["minItems"] == 1 and "minLength" not in points
     with pytest.raises(jsonschema.ValidationError, match="should be non-empty|is too short"):
         jsonschema.validate({"name": "NPS", "kind": "nps", "points": []}, schema_for("metric"))
+
+
+def test_a_metric_needs_points_or_responses_and_not_both() -> None:
+    schema = schema_for("metric")
+    jsonschema.validate({"name": "NPS", "kind": "nps", "responses": "metrics/nps.csv"}, schema)
+    jsonschema.validate({"name": "NPS", "kind": "nps", "points": [{"date": "2026-01-31", "value": 3}]}, schema)
+    for both_or_neither in ({"name": "NPS", "kind": "nps"},
+                            {"name": "NPS", "kind": "nps", "responses": "metrics/nps.csv",
+                             "points": [{"date": "2026-01-31", "value": 3}]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(both_or_neither, schema)

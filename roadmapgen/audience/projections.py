@@ -174,12 +174,12 @@ def _metric(p: Projector, doc: Document) -> v.MetricView:
     f = doc.fields
     assert isinstance(f, Metric)
     points = tuple(v.MetricPointView(date=point.date, value=point.value)
-                   for point in sorted(f.points, key=lambda pt: pt.date))
+                   for point in sorted(f.points or (), key=lambda pt: pt.date))
     public = v.MetricView(slug=doc.slug, url=ROOT + page_path(doc), name=f.name, kind=f.kind, unit=f.unit,
                           points=points)
     if not p.internal:
         return public
-    return v.InternalMetricView(**_fields_of(public), target=f.target, visibility=f.visibility,
+    return v.InternalMetricView(**_fields_of(public), target=f.target, survey=doc.survey, visibility=f.visibility,
                                 extra=extra_rows(f.extra))
 
 
@@ -192,7 +192,8 @@ def _feedback(p: Projector, doc: Document) -> v.FeedbackView:
     return v.FeedbackView(
         slug=doc.slug, url=ROOT + page_path(doc), date=f.date, source=f.source, customer=f.customer,
         persona=p.ref(f"personas/{f.persona}") if f.persona else None, items=p.cards(items),
-        sentiment=f.sentiment, quote=f.quote, body=p.body(doc), extra=extra_rows(f.extra),
+        sentiment=f.sentiment, quote=f.quote, tags=f.tags, import_id=f.import_id, body=p.body(doc),
+        extra=extra_rows(f.extra),
     )
 
 

@@ -162,7 +162,7 @@ def feedback_ref(doc: Document) -> v.FeedbackRef:
     f = doc.fields
     assert isinstance(f, Feedback)
     return v.FeedbackRef(slug=doc.slug, url=ROOT + page_path(doc), date=f.date, source=f.source,
-                         sentiment=f.sentiment, customer=f.customer, quote=f.quote)
+                         sentiment=f.sentiment, customer=f.customer, quote=f.quote, persona=f.persona)
 
 
 def extra_rows(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:

@@ -161,8 +161,10 @@ class InternalSiteViews(SiteViews):
     @functools.cached_property
     def research(self) -> v.ResearchGoal:
         goal = self._projector.settings.research
+        settings = self._projector.settings
         return v.ResearchGoal(interviews_per_quarter=goal.interviews_per_quarter if goal else None,
-                              today=self._projector.today)
+                              target_segments=goal.target_segments if goal else (),
+                              stale_after_days=settings.stale_after_days, today=self._projector.today)
 
 
 def make_site(projector: Projector, views: Mapping[str, Any] | None = None, order: OrderKey = display_order,

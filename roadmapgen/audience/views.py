@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from markupsafe import Markup
 
 from roadmapgen.markdown.placeholders import Anchor, resolve_links
+from roadmapgen.model.survey import Survey
 from roadmapgen.packs import StoredHtml, loaded
 
 
@@ -134,6 +135,8 @@ class FeedbackRef:
     sentiment: str | None
     customer: str | None
     quote: str | None
+    persona: str | None
+    """The slug of the persona the customer fits."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -257,6 +260,8 @@ class MetricView:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InternalMetricView(MetricView):
     target: float | None
+    survey: Survey | None
+    """Computed from responses: each period's count and 95% interval."""
     visibility: str
     extra: tuple[tuple[str, str], ...]
 
@@ -274,6 +279,8 @@ class FeedbackView:
     items: tuple[ItemCard, ...]
     sentiment: str | None
     quote: str | None
+    tags: tuple[str, ...]
+    import_id: str | None
     body: Html
     extra: tuple[tuple[str, str], ...]
 
@@ -321,6 +328,8 @@ class SiteInfo:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResearchGoal:
     interviews_per_quarter: int | None
+    target_segments: tuple[str, ...]
+    stale_after_days: int
     today: dt.date
 
 

@@ -7,7 +7,7 @@ import os
 import re
 import stat
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from roadmapgen.errors import ContentError, did_you_mean
@@ -18,10 +18,23 @@ _IGNORED = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|4913|#.*#|.*___jb_(tmp|old)___|Th
 
 
 @dataclass(frozen=True, slots=True)
+class DataFile:
+    """A file a document may name for its data (a survey's responses); read, never copied."""
+
+    path: str
+    """Relative to the project, as messages show it."""
+    absolute: Path
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectFiles:
     documents: tuple[SourceFile, ...]
     assets: Mapping[str, Path]
     """'assets/avatars/priya.png' -> its file on disk."""
+    data: Mapping[str, DataFile] = field(default_factory=dict)
+    """Data files documents may name, 'metrics/nps-responses.csv' -> its file on disk; never copied."""
+    content_shown: str = "content"
+    """The content folder, relative to the project, as messages show it."""
 
 
 def discover(project_dir: Path, content_dir: Path) -> tuple[ProjectFiles, list[ContentError]]:
@@ -30,7 +43,8 @@ def discover(project_dir: Path, content_dir: Path) -> tuple[ProjectFiles, list[C
     finder.scan_top()
     documents = tuple(sorted(finder.documents, key=lambda source: source.path))
     assets = dict(sorted(finder.assets.items()))
-    return ProjectFiles(documents, assets), finder.problems
+    data = dict(sorted(finder.data.items()))
+    return ProjectFiles(documents, assets, data, finder.display(content_dir)), finder.problems
 
 
 def is_ignored(name: str) -> bool:
@@ -45,6 +59,7 @@ class _Finder:
         self._shown_content_dir = self.display(content_dir)
         self.documents: list[SourceFile] = []
         self.assets: dict[str, Path] = {}
+        self.data: dict[str, DataFile] = {}
         self.problems: list[ContentError] = []
         self._asset_folders: set[Path] = set()
         """Folders scanned as assets, resolved: a folder reached twice through links is refused."""
@@ -115,6 +130,9 @@ class _Finder:
                 self.problem(entry, f"unexpected folder: {kind.label} files go directly in {folder.name}/")
             elif found is None:
                 continue
+            elif kind.data_suffix is not None and entry.suffix == kind.data_suffix:
+                content_path = f"{kind.folder}/{entry.name}"
+                self.data[content_path] = DataFile(self.shown(content_path), entry)
             elif entry.suffix != kind.suffix:
                 self.problem(entry, f"unexpected file: {kind.label} files end in '{kind.suffix}'")
             else:
@@ -125,8 +143,10 @@ class _Finder:
             self.problem(path, _bad_slug_message(kind, slug))
             return
         content_path = f"{kind.folder}/{path.name}" if kind.folder else path.name
-        shown = f"{self._shown_content_dir}/{content_path}" if self._shown_content_dir != "." else content_path
-        self.documents.append(SourceFile(kind.name, slug, shown, content_path, path))
+        self.documents.append(SourceFile(kind.name, slug, self.shown(content_path), content_path, path))
+
+    def shown(self, content_path: str) -> str:
+        return f"{self._shown_content_dir}/{content_path}" if self._shown_content_dir != "." else content_path
 
     def scan_assets(self, folder: Path, prefix: str, seen: frozenset[Path]) -> None:
         """Assets are copied as they are, so a link among them must stay inside assets/ itself:

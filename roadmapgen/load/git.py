@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -44,3 +46,44 @@ def git_output(cwd: Path, *args: str, timeout: float = 120) -> str | None:
     if result is None or result.returncode != 0:
         return None
     return os.fsdecode(result.stdout)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    short: str
+    """The commit's short hash."""
+    day: dt.date
+    """Its commit date, UTC."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectLog:
+    """Every commit that touched each file of a project, read with one ``git log`` for all files.
+
+    Both the last-changed dates (:mod:`roadmapgen.load.history`) and the items' versions
+    (:mod:`roadmapgen.load.versions`) come from it, so loading history costs one pass over
+    git's log however many files and readers there are."""
+
+    root: Path
+    commits: Mapping[str, tuple[Commit, ...]]
+    """Git name (relative to ``root``) -> the commits touching it, newest first."""
+
+
+def read_log(project_dir: Path) -> ProjectLog | None:
+    """The project's log; None outside git or when git fails."""
+    root = repository_root(project_dir)
+    if root is None:
+        return None
+    log = git_output(root, "log", "--format=%x00%h %ct", "--name-only", "--no-renames", "--",
+                     str(project_dir.resolve()))
+    if log is None:
+        return None
+    commits: dict[str, list[Commit]] = {}
+    current = Commit("", dt.date(1970, 1, 1))
+    for line in log.splitlines():
+        if line.startswith("\0"):
+            short, stamp = line[1:].split(" ")
+            current = Commit(short, dt.datetime.fromtimestamp(int(stamp), dt.UTC).date())
+        elif line:
+            commits.setdefault(line, []).append(current)
+    return ProjectLog(root, {name: tuple(found) for name, found in commits.items()})

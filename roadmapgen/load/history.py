@@ -11,14 +11,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from roadmapgen.load.git import git_names, git_output, repository_root
+from roadmapgen.load.git import ProjectLog, git_names, git_output, read_log
 from roadmapgen.load.layout import SourceFile
 
 
-def last_changed(project_dir: Path, sources: Iterable[SourceFile], latest: dt.date | None = None) -> dict[str, dt.date]:
-    """Each document's last change; ``latest`` (SOURCE_DATE_EPOCH) caps dates read from file times."""
+def last_changed(project_dir: Path, sources: Iterable[SourceFile], latest: dt.date | None = None,
+                 log: ProjectLog | None = None) -> dict[str, dt.date]:
+    """Each document's last change; ``latest`` (SOURCE_DATE_EPOCH) caps dates read from file times.
+
+    ``log``: the project's git log, when the caller has read it already."""
     sources = list(sources)
-    committed = _git_dates(project_dir, sources)
+    committed = _git_dates(project_dir, sources, log if log is not None else read_log(project_dir))
     return {source.key: committed.get(source.key) or modified_date(source.absolute, latest) for source in sources}
 
 
@@ -29,26 +32,18 @@ def modified_date(path: Path, latest: dt.date | None = None) -> dt.date:
     return min(day, latest) if latest is not None else day
 
 
-def _git_dates(project_dir: Path, sources: list[SourceFile]) -> Mapping[str, dt.date]:
+def _git_dates(project_dir: Path, sources: list[SourceFile], log: ProjectLog | None) -> Mapping[str, dt.date]:
     """Commit dates, by document key, of files that are committed and unchanged since."""
-    root = repository_root(project_dir)
-    if root is None or not sources:
+    if log is None or not sources:
         return {}
-    project = str(project_dir.resolve())
-    log = git_output(root, "log", "--format=%x00%ct", "--name-only", "--no-renames", "--", project)
-    status = git_output(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", project)
-    if log is None or status is None:
+    status = git_output(log.root, "status", "--porcelain", "-z", "--untracked-files=all", "--",
+                        str(project_dir.resolve()))
+    if status is None:
         return {}
     dirty = {entry[3:] for entry in status.split("\0") if len(entry) > 3}
-    dates: dict[str, dt.date] = {}
-    stamp: dt.date | None = None
-    for line in log.splitlines():
-        if line.startswith("\0"):
-            stamp = dt.datetime.fromtimestamp(int(line[1:]), dt.UTC).date()
-        elif line and stamp is not None:
-            dates.setdefault(line, stamp)
     found = {}
-    for source, name in zip(sources, git_names(root, project_dir, (s.path for s in sources)), strict=True):
-        if name in dates and name not in dirty:
-            found[source.key] = dates[name]
+    for source, name in zip(sources, git_names(log.root, project_dir, (s.path for s in sources)), strict=True):
+        commits = log.commits.get(name)
+        if commits and name not in dirty:
+            found[source.key] = commits[0].day
     return found

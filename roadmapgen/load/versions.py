@@ -1,8 +1,8 @@
 """Each roadmap item's committed versions: when its status, horizon, target or visibility changed.
 
-One ``git log`` lists the commits touching the items' folder, and one ``git cat-file
---batch`` reads every version of every item file from them, so the cost does not grow
-with one git process per file. A version whose front matter cannot be read is skipped:
+The project's one ``git log`` (:class:`~roadmapgen.load.git.ProjectLog`) lists the commits
+touching each item file, and one ``git cat-file --batch`` reads every version of every item
+file, so the cost does not grow with one git process per file. A version whose front matter cannot be read is skipped:
 history never stops a build. Outside git, or in a shallow clone's single commit, items
 simply have the versions there are.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from roadmapgen.errors import ContentError
 from roadmapgen.load.frontmatter import decode, split_front_matter
-from roadmapgen.load.git import git_names, git_output, repository_root
+from roadmapgen.load.git import ProjectLog, git_names
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.load.yamlsafe import read_yaml
 
@@ -37,39 +37,22 @@ class Version:
         return dict(self.fields).get(name)
 
 
-def item_versions(project_dir: Path, sources: Iterable[SourceFile]) -> dict[str, tuple[Version, ...]]:
+def item_versions(project_dir: Path, sources: Iterable[SourceFile], log: ProjectLog | None
+                  ) -> dict[str, tuple[Version, ...]]:
     """Committed versions of each item file among ``sources``, oldest first, by document key."""
     items = [source for source in sources if source.kind == "item"]
-    root = repository_root(project_dir)
-    if root is None or not items:
+    if log is None or not items:
         return {}
-    names = dict(zip(git_names(root, project_dir, (source.path for source in items)), (s.key for s in items),
+    names = dict(zip(git_names(log.root, project_dir, (source.path for source in items)), (s.key for s in items),
                      strict=True))
-    folders = sorted({name.rsplit("/", 1)[0] for name in names})
-    log = git_output(root, "log", "--reverse", "--format=%x00%h %ct", "--name-only", "--no-renames", "--", *folders)
-    if not log:
-        return {}
-    wanted = _commits(log, names)
-    texts = _blobs(root, [f"{commit}:{name}" for commit, _, name in wanted])
+    wanted = [(commit, name) for name in names for commit in reversed(log.commits.get(name, ()))]
+    texts = _blobs(log.root, [f"{commit.short}:{name}" for commit, name in wanted])
     found: dict[str, list[Version]] = {}
-    for (commit, day, name), text in zip(wanted, texts, strict=True):
+    for (commit, name), text in zip(wanted, texts, strict=True):
         fields = _fields(text, name)
         if fields is not None:
-            found.setdefault(names[name], []).append(Version(commit, day, fields))
+            found.setdefault(names[name], []).append(Version(commit.short, commit.day, fields))
     return {key: tuple(versions) for key, versions in found.items()}
-
-
-def _commits(log: str, names: Mapping[str, str]) -> list[tuple[str, dt.date, str]]:
-    """(short commit, day, file) for every commit touching one of ``names``, oldest first."""
-    wanted = []
-    commit, day = "", dt.date(1970, 1, 1)
-    for line in log.splitlines():
-        if line.startswith("\0"):
-            commit, stamp = line[1:].split(" ")
-            day = dt.datetime.fromtimestamp(int(stamp), dt.UTC).date()
-        elif line in names:
-            wanted.append((commit, day, line))
-    return wanted
 
 
 def _blobs(root: Path, specs: list[str]) -> list[str | None]:

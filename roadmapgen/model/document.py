@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.load.yamlsafe import KeyPath, Place
 from roadmapgen.markdown.body import Body
 from roadmapgen.model.fields import FrontMatter
+
+if TYPE_CHECKING:
+    from roadmapgen.model.survey import Survey
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -22,6 +26,8 @@ class Document:
     """Hash of the file's bytes and path: what caches and incremental rebuilds key on."""
     meta_digest: str
     """Hash of the path and the front matter alone: what pages listing the document depend on."""
+    survey: Survey | None = None
+    """For a metric computed from responses: each period's count and interval (internal)."""
     key: str = field(init=False)
     kind: str = field(init=False)
     slug: str = field(init=False)

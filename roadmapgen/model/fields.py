@@ -134,6 +134,22 @@ def _check_asset_path(value: str) -> str:
 AssetPath = Annotated[str, AfterValidator(_check_asset_path)]
 """A file under content/assets/, written relative to the content folder."""
 
+def _check_responses_path(value: str) -> str:
+    folder, slash, name = value.partition("/")
+    if folder != "metrics" or not slash or "/" in name or "\\" in name or not name.endswith(".csv") or name == ".csv" \
+            or name.startswith("."):
+        raise rule_error("must name a CSV file in metrics/, like metrics/nps-responses.csv", value)
+    return value
+
+
+ResponsesPath = Annotated[
+    str, AfterValidator(_check_responses_path),
+    WithJsonSchema({"type": "string", "pattern": r"^metrics/[^/\\.][^/\\]*\.csv$",
+                    "examples": ["metrics/nps-responses.csv"]}),
+]
+"""A CSV file of survey responses in content/metrics/, written relative to the content folder."""
+
+
 def _check_web_address(value: str) -> str:
     scheme, _, rest = value.partition("://")
     if scheme.lower() not in ("http", "https") or not rest or any(ch.isspace() for ch in value):

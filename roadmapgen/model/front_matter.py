@@ -18,6 +18,7 @@ from roadmapgen.model.fields import (
     Extra,
     FeedbackUrl,
     FrontMatter,
+    ResponsesPath,
     Seq,
     Slug,
     Target,
@@ -32,6 +33,7 @@ Horizon = Literal["now", "next", "later"]
 FeedbackSource = Literal["interview", "survey", "support", "sales", "review", "analytics", "other"]
 Sentiment = Literal["positive", "neutral", "negative"]
 MetricKind = Literal["nps", "csat", "ces", "kpi"]
+Period = Literal["month", "quarter"]
 
 _DOCSTRINGS = ConfigDict(use_attribute_docstrings=True)
 IMPACT_SCALE = (0.25, 0.5, 1, 2, 3)
@@ -229,6 +231,11 @@ class Feedback(FrontMatter):
     """positive, neutral or negative."""
     quote: Text | None = None
     """The customer's words."""
+    tags: Seq[Text] = ()
+    """Themes, like the items' tags: what the research page counts trends and unplanned demand by."""
+    import_id: Text | None = None
+    """Set by `roadmapgen import feedback`: the row's id in its source (or a hash of the row), so a
+    second import of the same export skips it."""
     visibility: FeedbackVisibility = "internal"
     """Feedback is always internal."""
     extra: Extra | None = None
@@ -248,7 +255,8 @@ class MetricPoint(FrontMatter):
 class Metric(FrontMatter):
     """content/metrics/<slug>.yaml: a customer metric over time."""
 
-    model_config = _DOCSTRINGS
+    model_config = ConfigDict(use_attribute_docstrings=True,
+                              json_schema_extra={"oneOf": [{"required": ["points"]}, {"required": ["responses"]}]})
     name: Text
     """Name shown with the chart."""
     kind: MetricKind
@@ -257,8 +265,13 @@ class Metric(FrontMatter):
     """Unit of the values, e.g. '%' or 'min'."""
     target: float | None = None
     """The team's goal for this metric (internal)."""
-    points: Annotated[Seq[MetricPoint], Field(min_length=1)]
-    """Measurements: a list of {date, value}."""
+    points: Annotated[Seq[MetricPoint], Field(min_length=1)] | None = None
+    """Measurements: a list of {date, value}. Give either points or responses."""
+    responses: ResponsesPath | None = None
+    """For nps, csat and ces: a CSV of survey responses (columns date and score) in metrics/, from which
+    each period's value is computed; the file is never published (internal)."""
+    period: Period = "month"
+    """With responses: month or quarter, the span each computed value covers (internal)."""
     visibility: Visibility = "internal"
     """'public' to chart the metric on the public site; internal otherwise."""
     extra: Extra | None = None

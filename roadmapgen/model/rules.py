@@ -45,6 +45,15 @@ def _item(document: Document) -> list[ContentError]:
 def _metric(document: Document) -> list[ContentError]:
     fields = document.fields
     assert isinstance(fields, Metric)
+    if fields.responses is not None:
+        return _survey_metric(document, fields)
+    if "period" in fields.model_fields_set:
+        line, column = document.value_place("period")
+        return [ContentError(document.path, line, column, "'period' only applies to values computed from 'responses'")]
+    if fields.points is None:
+        line, column = document.value_place()
+        return [ContentError(document.path, line, column, "missing required key 'points' (a list of {date, value}), "
+                             "or 'responses' naming a CSV of survey responses")]
     problems = []
     seen: set[object] = set()
     for index, point in enumerate(fields.points):
@@ -53,6 +62,18 @@ def _metric(document: Document) -> list[ContentError]:
             problems.append(ContentError(document.path, line, column, f"a second value for {point.date.isoformat()}"))
         seen.add(point.date)
     return problems
+
+
+def _survey_metric(document: Document, fields: Metric) -> list[ContentError]:
+    if fields.points is not None:
+        line, column = document.value_place("points")
+        return [ContentError(document.path, line, column,
+                             "give either 'points' or 'responses', not both: values come from the responses")]
+    if fields.kind == "kpi":
+        line, column = document.value_place("responses")
+        return [ContentError(document.path, line, column,
+                             "'responses' needs a survey metric: kind nps, csat or ces (a kpi has no scale)")]
+    return []
 
 
 def _competitor(document: Document) -> list[ContentError]:

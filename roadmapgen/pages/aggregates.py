@@ -87,12 +87,22 @@ class Priority:
     rank: int
     item: v.InternalItemView
     evidence: int
+    target_evidence: int
+    """Evidence from customers of the target segments (research.target_segments)."""
     negative: int
     personas: int
 
 
-def priorities(items: Iterable[v.ItemView]) -> tuple[tuple[Priority, ...], tuple[v.InternalItemView, ...]]:
-    """Scored items by RICE score (highest first), and the items without a score."""
+def target_personas(site: v.InternalSite) -> frozenset[str]:
+    """Slugs of the personas whose segment is one of research.target_segments."""
+    segments = set(site.research.target_segments)
+    return frozenset(persona.slug for persona in site.personas if persona.segment in segments)
+
+
+def priorities(items: Iterable[v.ItemView], targets: frozenset[str] = frozenset()
+               ) -> tuple[tuple[Priority, ...], tuple[v.InternalItemView, ...]]:
+    """Scored items by RICE score (highest first), and the items without a score, those with evidence
+    from the target segments first."""
     internal = [item for item in items if isinstance(item, v.InternalItemView)]
     scored = sorted(
         (item for item in internal if item.rice is not None and item.status not in FINISHED),
@@ -103,13 +113,15 @@ def priorities(items: Iterable[v.ItemView]) -> tuple[tuple[Priority, ...], tuple
             rank=rank,
             item=item,
             evidence=len(item.feedback),
+            target_evidence=sum(1 for entry in item.feedback if entry.persona in targets),
             negative=sum(1 for entry in item.feedback if entry.sentiment == "negative"),
             personas=len({ref.slug for ref in item.personas} | {story.persona.slug for story in item.stories}),
         )
         for rank, item in enumerate(scored, start=1)
     )
-    unscored = tuple(item for item in internal if item.rice is None and item.status not in FINISHED)
-    return ranked, unscored
+    unscored = sorted((item for item in internal if item.rice is None and item.status not in FINISHED),
+                      key=lambda item: -sum(1 for entry in item.feedback if entry.persona in targets))
+    return ranked, tuple(unscored)
 
 
 def quarter(day: dt.date) -> str:
@@ -129,13 +141,53 @@ class QuarterRow:
 
 
 @dataclass(frozen=True, slots=True)
+class TagTrend:
+    tag: str
+    counts: tuple[int, ...]
+    """Entries per quarter, in the order of :attr:`Research.trend_quarters`."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def rising(self) -> bool:
+        """More in the latest quarter than in the one before."""
+        return len(self.counts) > 1 and self.counts[-1] > self.counts[-2]
+
+
+@dataclass(frozen=True, slots=True)
+class DemandGroup:
+    """Feedback naming no roadmap item, sharing a tag or a persona: a request without a plan yet."""
+
+    label: str
+    persona: v.PageRef | None
+    entries: tuple[v.FeedbackView, ...]
+    """Newest first."""
+    target: bool
+    """From a persona of a target segment."""
+
+
+@dataclass(frozen=True, slots=True)
 class Research:
     total: int
     by_source: tuple[tuple[str, int], ...]
     by_sentiment: tuple[tuple[str, int], ...]
     by_persona: tuple[tuple[v.PageRef | None, int], ...]
+    by_segment: tuple[tuple[str | None, int, bool], ...]
+    """(segment, entries, whether it is a target segment): target segments first."""
     by_quarter: tuple[QuarterRow, ...]
     """Newest quarter first, including the current one."""
+    trend_quarters: tuple[str, ...]
+    """The last quarters the trend table counts, oldest first."""
+    trends: tuple[TagTrend, ...]
+    unplanned_by_tag: tuple[DemandGroup, ...]
+    unplanned_by_persona: tuple[DemandGroup, ...]
+    unplanned: int
+    target_segments: tuple[str, ...]
+
+
+TREND_QUARTERS = 4
 
 
 def research(site: v.InternalSite) -> Research:
@@ -145,6 +197,7 @@ def research(site: v.InternalSite) -> Research:
     interviews = Counter(quarter(entry.date) for entry in entries if entry.source == "interview")
     quarters.setdefault(quarter(site.research.today), 0)
     personas = Counter(entry.persona for entry in entries)
+    recent = last_quarters(site.research.today, TREND_QUARTERS)
     return Research(
         total=len(entries),
         by_source=tuple(sorted(Counter(entry.source for entry in entries).items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -152,7 +205,107 @@ def research(site: v.InternalSite) -> Research:
             (name, sum(1 for e in entries if e.sentiment == name)) for name in ("positive", "neutral", "negative")
         ),
         by_persona=tuple(sorted(personas.items(), key=lambda kv: (-kv[1], kv[0].title if kv[0] else "~"))),
+        by_segment=_by_segment(site),
         by_quarter=tuple(
             QuarterRow(name, quarters[name], interviews[name], goal) for name in sorted(quarters, reverse=True)
         ),
+        trend_quarters=recent,
+        trends=_trends(entries, recent),
+        unplanned_by_tag=_unplanned(site, by_tag=True),
+        unplanned_by_persona=_unplanned(site, by_tag=False),
+        unplanned=sum(1 for entry in entries if not entry.items),
+        target_segments=site.research.target_segments,
     )
+
+
+def last_quarters(today: dt.date, count: int) -> tuple[str, ...]:
+    """The ``count`` quarters up to today's, oldest first: '2026-Q1' ... '2026-Q4'."""
+    index = today.year * 4 + (today.month - 1) // 3
+    return tuple(f"{i // 4}-Q{i % 4 + 1}" for i in range(index - count + 1, index + 1))
+
+
+def _by_segment(site: v.InternalSite) -> tuple[tuple[str | None, int, bool], ...]:
+    segment_of = {persona.slug: persona.segment for persona in site.personas}
+    counts = Counter(segment_of.get(entry.persona.slug) if entry.persona else None for entry in site.feedback)
+    targets = site.research.target_segments
+    return tuple(sorted(((name, count, name in targets) for name, count in counts.items()),
+                        key=lambda row: (not row[2], row[0] is None, -row[1], row[0] or "")))
+
+
+def _trends(entries: Sequence[v.FeedbackView], recent: tuple[str, ...]) -> tuple[TagTrend, ...]:
+    counts: dict[str, Counter[str]] = {}
+    for entry in entries:
+        for tag in dict.fromkeys(entry.tags):
+            counts.setdefault(tag, Counter())[quarter(entry.date)] += 1
+    trends = (TagTrend(tag, tuple(by_quarter[name] for name in recent)) for tag, by_quarter in counts.items())
+    return tuple(sorted((trend for trend in trends if trend.total),
+                        key=lambda trend: (-trend.counts[-1], -trend.total, trend.tag.lower())))
+
+
+def _unplanned(site: v.InternalSite, *, by_tag: bool) -> tuple[DemandGroup, ...]:
+    targets = target_personas(site)
+    groups: dict[str, list[v.FeedbackView]] = {}
+    personas: dict[str, v.PageRef | None] = {}
+    for entry in site.feedback:
+        if entry.items:
+            continue
+        if by_tag:
+            for tag in dict.fromkeys(entry.tags or ("",)):
+                groups.setdefault(tag, []).append(entry)
+        else:
+            label = entry.persona.title if entry.persona else ""
+            personas[label] = entry.persona
+            groups.setdefault(label, []).append(entry)
+    found = (DemandGroup(label, personas.get(label), tuple(group),
+                         any(e.persona is not None and e.persona.slug in targets for e in group))
+             for label, group in groups.items())
+    return tuple(sorted(found, key=lambda g: (not g.target, g.label == "", -len(g.entries), g.label.lower())))
+
+
+@dataclass(frozen=True, slots=True)
+class PersonaCoverage:
+    persona: v.PersonaView
+    horizons: tuple[int, int, int]
+    """Open items for the persona in Now, Next and Later."""
+    recent_evidence: int
+    """Feedback from customers like them in the last stale_after_days."""
+    last_evidence: dt.date | None
+    target: bool
+
+    @property
+    def nothing_soon(self) -> bool:
+        return self.horizons[0] == self.horizons[1] == 0
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    rows: tuple[PersonaCoverage, ...]
+    items_for_nobody: tuple[v.ItemView, ...]
+    """Open items naming no persona, in a list or a story."""
+    stale_after_days: int
+
+
+def coverage(site: v.InternalSite) -> Coverage:
+    """Who the roadmap serves: each persona's open items by horizon and how fresh their evidence is."""
+    goal = site.research
+    since = goal.today - dt.timedelta(days=goal.stale_after_days)
+    open_items = [item for item in site.items if item.status not in FINISHED]
+    targets = target_personas(site)
+    rows = []
+    for persona in site.personas:
+        mine = [item for item in open_items if persona.slug in _persona_slugs(item)]
+        heard = [entry.date for entry in getattr(persona, "feedback", ())]
+        rows.append(PersonaCoverage(
+            persona=persona,
+            horizons=tuple(sum(1 for item in mine if item.horizon == h) for h, _ in HORIZONS),  # type: ignore[arg-type]
+            recent_evidence=sum(1 for day in heard if day >= since),
+            last_evidence=max(heard, default=None), target=persona.slug in targets,
+        ))
+    rows.sort(key=lambda row: (not row.target, row.persona.name.lower()))
+    return Coverage(tuple(rows), tuple(item for item in open_items if not _persona_slugs(item)),
+                    goal.stale_after_days)
+
+
+def _persona_slugs(item: v.ItemView) -> set[str]:
+    stories = getattr(item, "stories", ())
+    return {ref.slug for ref in item.personas} | {story.persona.slug for story in stories}

@@ -158,7 +158,7 @@ def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
     yield replace(_html("404.html", "404.html", "Page not found", "none", frozenset()), root=_absolute_path(site))
     for kind in KINDS.values():
         if kind.listing is not None and site.entries(kind.name):
-            yield _listing(kind)
+            yield _listing(kind, site.info.is_internal)
     yield from _tag_pages(site)
     changes = frozenset({every("item"), every("release")})
     yield _html("changes/index.html", "changes.html", "Roadmap changes", "roadmap", changes,
@@ -172,11 +172,24 @@ def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
                     lambda s: {"charts": _charts(s.metrics)})
 
 
-def _listing(kind: Kind) -> PageSpec:
+def _listing(kind: Kind, internal: bool) -> PageSpec:
     assert kind.listing is not None
     listing, name = kind.listing, kind.name
+    extra = _INTERNAL_LISTING_EXTRAS.get(name) if internal else None
+    if extra is None:
+        return _html(f"{kind.section}/index.html", listing.template, listing.title, kind.section,
+                     frozenset({every(name)}), lambda s: {listing.variable: s.all(name)})
+    deps, context = extra
     return _html(f"{kind.section}/index.html", listing.template, listing.title, kind.section,
-                 frozenset({every(name)}), lambda s: {listing.variable: s.all(name)})
+                 frozenset({every(name), *deps}), lambda s: {listing.variable: s.all(name), **context(s)})
+
+
+_INTERNAL_LISTING_EXTRAS: Mapping[str, tuple[frozenset[str], Context]] = {
+    # Persona coverage: who the roadmap serves, and whose evidence is old.
+    "persona": (frozenset({every("item"), every("feedback")}),
+                lambda s: {"coverage": aggregates.coverage(s)}),  # type: ignore[arg-type]
+}
+"""What an internal listing shows beyond its documents: the deps it adds and its extra context."""
 
 
 def _tag_pages(site: v.Site) -> Iterator[PageSpec]:
@@ -228,14 +241,15 @@ def pages_of(entry: v.Entry, base_url: str | None = None) -> tuple[PageSpec, ...
 
 def _internal_pages() -> Iterator[PageSpec]:
     def priorities(site: v.Site) -> Mapping[str, Any]:
-        ranked, unscored = aggregates.priorities(site.items)
-        return {"ranked": ranked, "unscored": unscored}
+        targets = aggregates.target_personas(site)  # type: ignore[arg-type]
+        ranked, unscored = aggregates.priorities(site.items, targets)
+        return {"ranked": ranked, "unscored": unscored, "target_segments": site.research.target_segments}  # type: ignore[attr-defined]
 
     def research(site: v.Site) -> Mapping[str, Any]:
         return {"research": aggregates.research(site)}  # type: ignore[arg-type]
 
     yield _html("priorities/index.html", "priorities.html", "Priorities", "priorities",
-                frozenset({every("item")}), priorities)
+                frozenset({every("item"), every("persona")}), priorities)
     yield _html("research/index.html", "research.html", "Research", "research",
                 frozenset({every("feedback"), every("persona")}), research)
 

@@ -1,0 +1,57 @@
+"""Read a CSV of survey responses: each row's date and score as text, with the line it starts on.
+
+Only the ``date`` and ``score`` columns are read; every other column of a survey tool's
+export (comments, e-mail addresses) is left in the file and never reaches a page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from roadmapgen.errors import ContentError
+from roadmapgen.load.frontmatter import decode
+
+REQUIRED_COLUMNS = ("date", "score")
+MAX_CSV_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    line: int
+    """The line the row starts on, counting the header as line 1."""
+    values: dict[str, str]
+    """Column name (lowercased, trimmed) -> its text, trimmed."""
+
+
+@dataclass(frozen=True, slots=True)
+class CsvTable:
+    columns: tuple[str, ...]
+    """The header's column names, lowercased and trimmed."""
+    rows: tuple[CsvRow, ...]
+
+    def missing(self, wanted: tuple[str, ...]) -> list[str]:
+        return [name for name in wanted if name not in self.columns]
+
+
+def read_csv(data: bytes, shown: str) -> CsvTable:
+    """Every non-blank data row of a UTF-8 CSV with a header line.
+
+    Raises:
+        ContentError: at the line where the file stops being readable CSV.
+    """
+    if len(data) > MAX_CSV_BYTES:
+        raise ContentError(shown, 1, 1, "file is larger than 64 MiB")
+    reader = csv.reader(io.StringIO(decode(data, shown), newline=""), strict=True)
+    try:
+        columns = tuple(name.strip().lower() for name in next(reader, []))
+        rows = []
+        start = reader.line_num + 1
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                rows.append(CsvRow(start, {name: cell.strip() for name, cell in zip(columns, record, strict=False)}))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise ContentError(shown, max(reader.line_num, 1), 1, f"not valid CSV: {error}") from None
+    return CsvTable(columns, tuple(rows))

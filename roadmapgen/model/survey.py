@@ -1,0 +1,234 @@
+"""Survey metrics from raw responses: each period's NPS, CSAT or CES, its count and a 95% interval.
+
+A metric naming ``responses: metrics/<file>.csv`` gets its ``points`` from here: one per
+period with responses, dated the period's last day, rounded. The counts and intervals
+stay on the :class:`Survey` attached to the internal document; the public corpus is built
+from the metric's allowed fields alone, so the public site gets each period's value and
+nothing else — not a count, not a row, not the file.
+
+Intervals (95%): NPS, an adjusted Wald interval (one extra promoter, passive and
+detractor, so one or two answers give an honest wide range); CSAT, the Wilson score
+interval; CES, the mean plus or minus Student's t times the standard error (none for a
+single response). Each is clipped to the scale.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from roadmapgen.errors import ContentError
+from roadmapgen.load.discover import DataFile
+from roadmapgen.load.responses import CsvTable, read_csv
+from roadmapgen.model.document import Document
+from roadmapgen.model.front_matter import Metric, MetricPoint
+
+SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+"""The score each survey kind asks for, lowest and highest."""
+Z95 = 1.959964
+_T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+"""Student's t, two-sided 95%, for 1 to 30 degrees of freedom."""
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyPeriod:
+    label: str
+    """'2026-10' or '2026-Q4'."""
+    end: dt.date
+    responses: int
+    value: float | None
+    """None when the period has no responses."""
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """What the responses file gave: internal only."""
+
+    source: str
+    """The CSV's path relative to the content folder."""
+    period: str
+    periods: tuple[SurveyPeriod, ...]
+    """Every period from the first response's to the last's, empty ones included."""
+
+    @property
+    def responses(self) -> int:
+        return sum(period.responses for period in self.periods)
+
+
+def t95(degrees: int) -> float:
+    if degrees <= len(_T95):
+        return _T95[degrees - 1]
+    return Z95 + (Z95 ** 3 + Z95) / (4 * degrees)  # Cornish-Fisher: within 0.002 of t beyond 30
+
+
+def period_of(day: dt.date, period: str) -> tuple[str, dt.date]:
+    """The label and last day of the month or quarter holding ``day``."""
+    if period == "quarter":
+        quarter = (day.month - 1) // 3 + 1
+        month = quarter * 3
+        return f"{day.year}-Q{quarter}", dt.date(day.year, month, calendar.monthrange(day.year, month)[1])
+    return f"{day.year}-{day.month:02d}", dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def summarise(kind: str, period: str, answers: Iterable[tuple[dt.date, int]]) -> tuple[SurveyPeriod, ...]:
+    """Each period's value from (day, score) answers on ``kind``'s scale, gaps included."""
+    by_period: dict[tuple[str, dt.date], list[int]] = {}
+    for day, score in answers:
+        by_period.setdefault(period_of(day, period), []).append(score)
+    if not by_period:
+        return ()
+    first, last = min(end for _, end in by_period), max(end for _, end in by_period)
+    found: list[SurveyPeriod] = []
+    day = first
+    while day <= last:
+        label, end = period_of(day, period)
+        found.append(_period(kind, label, end, by_period.get((label, end), [])))
+        day = end + dt.timedelta(days=1)
+    return tuple(found)
+
+
+def _period(kind: str, label: str, end: dt.date, scores: Sequence[int]) -> SurveyPeriod:
+    if not scores:
+        return SurveyPeriod(label, end, 0, None, None, None)
+    value, low, high = _ESTIMATES[kind](scores)
+    return SurveyPeriod(label, end, len(scores), value, low, high)
+
+
+def nps(scores: Sequence[int]) -> tuple[float, float, float]:
+    """% promoters (9-10) minus % detractors (0-6), with an adjusted-Wald interval."""
+    n = len(scores)
+    promoters, detractors = sum(s >= 9 for s in scores), sum(s <= 6 for s in scores)
+    value = 100 * (promoters - detractors) / n
+    adjusted_n = n + 3
+    p, d = (promoters + 1) / adjusted_n, (detractors + 1) / adjusted_n
+    centre = p - d
+    margin = Z95 * math.sqrt((p + d - centre ** 2) / adjusted_n)
+    return _rounded(value, max(-100.0, 100 * (centre - margin)), min(100.0, 100 * (centre + margin)), 1)
+
+
+def csat(scores: Sequence[int]) -> tuple[float, float, float]:
+    """% of 4 and 5 on a 1-5 scale, with the Wilson score interval."""
+    n = len(scores)
+    share = sum(s >= 4 for s in scores) / n
+    z2 = Z95 ** 2
+    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+    margin = Z95 * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return _rounded(100 * share, max(0.0, 100 * (centre - margin)), min(100.0, 100 * (centre + margin)), 1)
+
+
+def ces(scores: Sequence[int]) -> tuple[float, float | None, float | None]:
+    """The mean on a 1-7 scale, with a t interval (none for one response)."""
+    n = len(scores)
+    mean = sum(scores) / n
+    if n < 2:
+        return round(mean, 2), None, None
+    spread = math.sqrt(sum((s - mean) ** 2 for s in scores) / (n - 1))
+    margin = t95(n - 1) * spread / math.sqrt(n)
+    return _rounded(mean, max(1.0, mean - margin), min(7.0, mean + margin), 2)
+
+
+def _rounded(value: float, low: float, high: float, places: int) -> tuple[float, float, float]:
+    return round(value, places), round(low, places), round(high, places)
+
+
+_ESTIMATES = {"nps": nps, "csat": csat, "ces": ces}
+
+
+def read_answers(table: CsvTable, kind: str, shown: str) -> tuple[list[tuple[dt.date, int]], list[ContentError]]:
+    """Each row's (day, score), and a located error for each row that has no real date or an off-scale score.
+
+    A row whose score is blank is a response that skipped the question: it is not counted."""
+    low, high = SCALES[kind]
+    missing = table.missing(("date", "score"))
+    if missing:
+        return [], [ContentError(shown, 1, 1, f"missing column{'s' * (len(missing) > 1)} {', '.join(missing)}: "
+                                              "a responses file has a header line naming 'date' and 'score'")]
+    answers, problems = [], []
+    for row in table.rows:
+        text, day_text = row.values.get("score", ""), row.values.get("date", "")
+        if not text:
+            continue
+        day = _day(day_text)
+        if day is None:
+            problems.append(ContentError(shown, row.line, 1,
+                                         f"'date' must be a date like 2026-03-31, not '{day_text}'"))
+        elif not (text.lstrip("-").isdigit() and low <= int(text) <= high):
+            problems.append(ContentError(shown, row.line, 1,
+                                         f"'score' must be a whole number from {low} to {high} for {kind.upper()}, "
+                                         f"not '{text}'"))
+        else:
+            answers.append((day, int(text)))
+    return answers, problems
+
+
+def _day(text: str) -> dt.date | None:
+    """YYYY-MM-DD, optionally followed by a time (survey tools export timestamps)."""
+    if len(text) < 10 or (len(text) > 10 and text[10] not in "T "):
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def attach_survey(document: Document, data: bytes, shown: str) -> tuple[Document, list[ContentError]]:
+    """The metric with its points computed from the responses file's bytes, and the file's problems.
+
+    The file's bytes join the document's digests, so a cached page of the metric changes with it."""
+    fields = document.fields
+    assert isinstance(fields, Metric) and fields.responses is not None
+    try:
+        table = read_csv(data, shown)
+    except ContentError as error:
+        return document, [error]
+    answers, problems = read_answers(table, fields.kind, shown)
+    periods = summarise(fields.kind, fields.period, answers)
+    if not periods and not problems:
+        problems.append(ContentError(shown, 1, 1, "no responses with a score: a survey metric needs at least one"))
+    if problems:
+        return document, problems
+    points = tuple(MetricPoint.model_construct(date=p.end, value=p.value) for p in periods if p.value is not None)
+    survey = Survey(fields.responses, fields.period, periods)
+    return replace(document, fields=fields.model_copy(update={"points": points}), survey=survey,
+                   digest=_mixed(document.digest, data), meta_digest=_mixed(document.meta_digest, data)), []
+
+
+def _mixed(digest: str, data: bytes) -> str:
+    return hashlib.blake2b(digest.encode() + b"\0" + data, digest_size=16).hexdigest()
+
+
+def with_responses(document: Document, data_files: Mapping[str, DataFile]
+                   ) -> tuple[Document | None, list[ContentError]]:
+    """A metric naming responses, computed from them; None (and why) when the file is missing or has errors.
+
+    ``data_files``: the data files discovery found, by content path."""
+    fields = document.fields
+    assert isinstance(fields, Metric) and fields.responses is not None
+    if fields.kind not in SCALES:
+        return None, []  # model/rules.py reports it
+    data_file = data_files.get(fields.responses)
+    if data_file is None:
+        line, column = document.value_place("responses")
+        return None, [ContentError(document.path, line, column,
+                                   f"no such file: '{fields.responses}' in the content folder")]
+    try:
+        data = data_file.absolute.read_bytes()
+    except OSError as exc:
+        return None, [ContentError(data_file.path, 1, 1, f"cannot read file: {exc.strerror}")]
+    computed, problems = attach_survey(document, data, data_file.path)
+    return (None if problems else computed), problems
+
+
+def unnamed_data_files(documents: Iterable[Document], data_files: Mapping[str, DataFile]) -> list[ContentError]:
+    """An error at each data file no metric names: a stray export is refused rather than left unexplained."""
+    named = {getattr(document.fields, "responses", None) for document in documents}
+    return [ContentError(data_file.path, 1, 1,
+                         "no metric names this file; a survey metric's 'responses' key names its CSV of responses")
+            for name, data_file in data_files.items() if name not in named]
