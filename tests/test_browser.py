@@ -32,7 +32,7 @@ PAGES = {
 INTERNAL_PAGES = {
     **PAGES, "internal-item": "roadmap/eu-data-residency/", "priorities": "priorities/", "research": "research/",
     "feedback": "feedback/", "feedback-entry": "feedback/2026-08-sales-acme/", "market": "market/",
-    "competitor": "market/deskhero/",
+    "competitor": "market/deskhero/", "imported-feedback": "feedback/2026-11-03-support-pinecrest-health/",
 }
 WIDTHS = {"desktop": 1280, "phone": 390}
 
