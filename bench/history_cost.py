@@ -1,7 +1,7 @@
 """What loading git history costs: last-changed dates and item versions at 10k items.
 
 A copy of the 10k corpus becomes a git repository with a history a team might have: the
-first commit, then commits that move 2,000 items to another status, retarget 1,000 and make
+first commit, then commits that start 2,000 planned items (in progress), retarget 1,000 and make
 500 public. It then times, alternately, ``--runs`` times each:
 
   git log    ``git log --name-only`` over the project alone: git's own floor, the peer
@@ -55,9 +55,10 @@ def repository(size: int) -> Path:
     git(target, "add", "-A")
     git(target, "commit", "-qm", "first")
     items = sorted((target / "content/roadmap").glob("*.md"))
+    planned = [path for path in items if "\nstatus: planned\n" in path.read_text()]
     for message, chosen, pattern, replacement in (
-        ("move 2,000 items", items[:2000], r"^status: .*$", "status: in-progress"),
-        ("retarget 1,000 items", items[1000:2000], r"^title: ", "target: 2027-Q2\ntitle: "),
+        ("start 2,000 planned items", planned[:2000], r"^status: planned$", "status: in-progress"),
+        ("retarget 1,000 items", items[1000:2000], r"^target: .*$", "target: 2027-Q2"),
         ("publish 500 items", items[3000:3500], r"^visibility: .*$", "visibility: public"),
     ):
         edit(chosen, pattern, replacement)

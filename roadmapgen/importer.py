@@ -89,6 +89,10 @@ def import_feedback(data: bytes, shown: str, content_dir: Path, files: ProjectFi
         return result
     seen = existing_import_ids(files)
     folder = content_dir / KINDS["feedback"].folder
+    if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(content_dir.resolve())):
+        result.problems.append(ContentError(shown, 1, 1, f"{folder} is a symbolic link: import writes only into "
+                                                         "a real feedback folder inside the content folder"))
+        return result
     for row in table.rows:
         values = {name: row.values[column] for name, column in columns.items() if row.values.get(column)}
         import_id = values.get("import_id") or row_hash(table, row)

@@ -147,3 +147,18 @@ def test_any_row_text_round_trips_into_a_document_inside_feedback(small_project:
     fields = project.corpus.documents[f"feedback/{created[0].stem}"].fields
     assert (fields.customer, fields.quote, fields.tags) == (customer.strip(), quote.strip(), (tag.strip(),))
     created[0].unlink()
+
+
+def test_an_import_never_writes_through_a_linked_feedback_folder(small_project: Path, run_cli, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    feedback = small_project / "content/feedback"
+    for path in feedback.iterdir():
+        path.unlink()
+    feedback.rmdir()
+    feedback.symlink_to(outside, target_is_directory=True)
+    export = tmp_path / "rows.csv"
+    export.write_text("date,source,customer\n2026-11-01,survey,Acme\n")
+    result = run_cli("import", "feedback", export, small_project)
+    assert result.code == 1 and "is a symbolic link" in result.err
+    assert list(outside.iterdir()) == []

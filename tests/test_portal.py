@@ -171,24 +171,62 @@ def test_item_feeds_follow_changes_made_in_git_and_only_public_ones_publicly(tmp
     replace_in(item, "horizon: later", "horizon: now")
     replace_in(item, "status: in-progress", "status: beta")
     _commit(project, "beta, now", "2026-06-01")
+    replace_in(item, "horizon: now", "horizon: now\ntarget: 2026-Q3")
+    _commit(project, "retargeted", "2026-07-01")
     assert run_cli("build", project, "--out", tmp_path / "out").code == 0
 
     public = feedparser.parse((tmp_path / "out/public/roadmap/sso/feed.xml").read_bytes())
     assert not public.bozo
     titles = [(entry.title.rsplit(": ", 1)[1], entry.published[:10]) for entry in public.entries]
-    assert titles == [("In progress → Beta", "2026-06-01"), ("Moved from Later to Now", "2026-06-01"),
+    assert titles == [("Target none → Q3 2026", "2026-07-01"),
+                      ("In progress → Beta", "2026-06-01"), ("Moved from Later to Now", "2026-06-01"),
                       ("Added to the roadmap (In progress, Later)", "2026-05-01")]
-    assert "<p>In progress → Beta</p>" in public.entries[0].content[0].value  # full HTML
+    assert "<p>In progress → Beta</p>" in public.entries[1].content[0].value  # full HTML
     internal = (tmp_path / "out/internal/roadmap/sso/index.html").read_text()  # no internal_base_url: no feed
     assert "Planned → In progress" in internal and "Made public" in internal
     changes = feedparser.parse((tmp_path / "out/public/changes/feed.xml").read_bytes())
     sso = [(entry.published[:10], entry.title) for entry in changes.entries if entry.link.endswith("/sso/")]
-    assert [day for day, _ in sso] == ["2026-06-01", "2026-06-01", "2026-05-01"]  # nothing from while internal
+    assert [day for day, _ in sso] == ["2026-07-01", "2026-06-01", "2026-06-01", "2026-05-01"]  # none while internal
     assert not any("Planned" in title for _, title in sso)
     page = (tmp_path / "out/public/roadmap/sso/index.html").read_text()
     assert 'type="application/atom+xml" title="SSO &amp; SCIM: &#34;soon&#34; #1?: changes (Atom)" ' \
         'href="../../roadmap/sso/feed.xml">' in page  # every page names its feeds
     assert '<h2 id="rg-history-heading">History</h2>' in page
+
+
+def test_history_is_one_git_log_and_one_batch_read_however_many_files(tmp_path: Path, monkeypatch) -> None:
+    """Dates and versions of every file share one log; every past version comes from one cat-file."""
+    import subprocess
+
+    from roadmapgen.errors import Report
+    from roadmapgen.load import git as git_module
+    from roadmapgen.project import load_project
+
+    files = dict(PROJECT)
+    for number in range(30):
+        files[f"content/roadmap/item-{number}.md"] = "---\ntitle: Item\nstatus: planned\nhorizon: later\n---\n"
+    project = write_files(tmp_path / "p", files)
+    git(project, "init", "-q", "-b", "main")
+    _commit(project, "first", "2026-03-01")
+    for number in range(30):
+        (project / f"content/roadmap/item-{number}.md").write_text(
+            "---\ntitle: Item\nstatus: in-progress\nhorizon: now\n---\n")
+    _commit(project, "all started", "2026-04-01")
+    calls: list[tuple[str, ...]] = []
+    real_run = subprocess.run
+
+    def counting_run(args, *rest, **options):  # type: ignore[no-untyped-def]
+        calls.append(tuple(a for a in args if a in ("log", "cat-file", "status")))
+        return real_run(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "run", counting_run)
+    loaded = load_project(project, Report())
+    assert loaded is not None
+    assert [c for c in calls if c] == [("log",), ("status",), ("cat-file",)]
+    versions = loaded.corpus.versions["roadmap/item-7"]
+    assert [(v.date.isoformat(), v.get("status")) for v in versions] == [("2026-03-01", "planned"),
+                                                                      ("2026-04-01", "in-progress")]
+    assert git_module.read_log(project) is not None
 
 
 def test_without_git_item_feeds_have_only_releases(tmp_path: Path, run_cli) -> None:

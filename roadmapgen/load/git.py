@@ -54,6 +54,8 @@ class Commit:
     """The commit's short hash."""
     day: dt.date
     """Its commit date, UTC."""
+    blob: str = ""
+    """The id of the file's content after this commit; '' where the commit deleted it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +76,21 @@ def read_log(project_dir: Path) -> ProjectLog | None:
     root = repository_root(project_dir)
     if root is None:
         return None
-    log = git_output(root, "log", "--format=%x00%h %ct", "--name-only", "--no-renames", "--",
-                     str(project_dir.resolve()))
+    # --raw names each file's new blob, so versions are read by id; quotePath off keeps non-ASCII
+    # folder names as they are, so they match the names roadmapgen computes.
+    log = git_output(root, "-c", "core.quotePath=false", "log", "--format=%x00%h %ct", "--raw", "--no-abbrev",
+                     "--no-renames", "--", str(project_dir.resolve()))
     if log is None:
         return None
     commits: dict[str, list[Commit]] = {}
-    current = Commit("", dt.date(1970, 1, 1))
+    short, day = "", dt.date(1970, 1, 1)
     for line in log.splitlines():
         if line.startswith("\0"):
             short, stamp = line[1:].split(" ")
-            current = Commit(short, dt.datetime.fromtimestamp(int(stamp), dt.UTC).date())
-        elif line:
-            commits.setdefault(line, []).append(current)
+            day = dt.datetime.fromtimestamp(int(stamp), dt.UTC).date()
+        elif line.startswith(":"):
+            meta, _, name = line.partition("\t")
+            fields = meta.split(" ")
+            blob = "" if fields[-1].startswith("D") else fields[3]
+            commits.setdefault(name, []).append(Commit(short, day, blob))
     return ProjectLog(root, {name: tuple(found) for name, found in commits.items()})

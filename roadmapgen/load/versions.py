@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roadmapgen.errors import ContentError
-from roadmapgen.load.frontmatter import decode, split_front_matter
+from roadmapgen.load.frontmatter import split_front_matter
 from roadmapgen.load.git import ProjectLog, git_names
 from roadmapgen.load.layout import SourceFile
-from roadmapgen.load.yamlsafe import read_yaml
+from roadmapgen.load.yamlsafe import top_level_scalars
 
 TRACKED = ("status", "horizon", "target", "visibility")
 """The front-matter keys a version keeps: what an item's followers hear about."""
@@ -45,8 +45,8 @@ def item_versions(project_dir: Path, sources: Iterable[SourceFile], log: Project
         return {}
     names = dict(zip(git_names(log.root, project_dir, (source.path for source in items)), (s.key for s in items),
                      strict=True))
-    wanted = [(commit, name) for name in names for commit in reversed(log.commits.get(name, ()))]
-    texts = _blobs(log.root, [f"{commit.short}:{name}" for commit, name in wanted])
+    wanted = [(commit, name) for name in names for commit in reversed(log.commits.get(name, ())) if commit.blob]
+    texts = _blobs(log.root, [commit.blob for commit, _ in wanted])
     found: dict[str, list[Version]] = {}
     for (commit, name), text in zip(wanted, texts, strict=True):
         fields = _fields(text, name)
@@ -56,7 +56,8 @@ def item_versions(project_dir: Path, sources: Iterable[SourceFile], log: Project
 
 
 def _blobs(root: Path, specs: list[str]) -> list[str | None]:
-    """The text of each ``commit:path`` (None where git has none: the file was deleted there)."""
+    """The text of each blob, by id (looked up directly: naming ``commit:path`` would make git walk a
+    10,000-entry tree for every one)."""
     if not specs:
         return []
     try:
@@ -83,10 +84,10 @@ def _fields(text: str | None, name: str) -> tuple[tuple[str, str | None], ...] |
     if text is None:
         return None
     try:
-        split = split_front_matter(decode(text.encode(), name), name)
-        data = read_yaml(split.front_matter, name, split.front_matter_line).data
+        split = split_front_matter(text.replace("\r\n", "\n"), name)  # a past version: read, not judged
     except ContentError:
         return None
-    if not isinstance(data, dict):
+    found = top_level_scalars(split.front_matter, TRACKED)
+    if found is None:
         return None
-    return tuple((key, None if data.get(key) is None else str(data.get(key))) for key in TRACKED)
+    return tuple((key, found.get(key)) for key in TRACKED)
