@@ -85,7 +85,7 @@ def main() -> None:
 
     def history() -> None:
         log = read_log(project)
-        last_changed(project, files.documents, None, log)
+        last_changed(project, files.documents, log)
         item_versions(project, files.documents, log)
 
     def git_log() -> None:

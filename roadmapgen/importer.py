@@ -25,7 +25,7 @@ from roadmapgen.errors import ContentError, did_you_mean
 from roadmapgen.load.discover import ProjectFiles
 from roadmapgen.load.frontmatter import decode, split_front_matter
 from roadmapgen.load.layout import SourceFile
-from roadmapgen.load.responses import CsvRow, CsvTable, read_csv
+from roadmapgen.load.responses import CsvRow, CsvTable, date_part, read_csv
 from roadmapgen.load.yamlsafe import Place, read_yaml
 from roadmapgen.model.document import Document
 from roadmapgen.model.front_matter import Feedback
@@ -39,7 +39,6 @@ LISTS = frozenset({"items", "tags"})
 WORDS = frozenset({"source", "sentiment"})
 """Keys whose values are a fixed vocabulary: exports capitalise them ('Negative')."""
 _SPLIT = re.compile(r"\s*[,;|]\s*")
-_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]")
 
 
 @dataclass
@@ -144,8 +143,7 @@ def _document(values: Mapping[str, str], import_id: str, source: str | None, lin
         elif name in WORDS:
             data[name] = text.lower()
         elif name == "date":
-            match = _TIME.match(text)
-            data[name] = match.group(1) if match else text
+            data[name] = date_part(text)
         else:
             data[name] = text
     if "source" not in data and source is not None:

@@ -94,10 +94,10 @@ def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_ser
          latest: dt.date | None = None) -> Loaded:
     """Read every document, date it (file times no later than ``latest``) and link the corpus."""
     reads = {source.key: result for source, result in zip(files.documents, read_many(files.documents), strict=True)}
-    data_problems = data_file_problems(reads, files)
     reads.update(with_surveys(reads, reads.keys(), files))
+    data_problems = data_file_problems(reads, files)
     log = read_log(config.project_dir)  # one git log for both the dates and the versions
-    history = last_changed(config.project_dir, files.documents, latest, log)
+    history = last_changed(config.project_dir, files.documents, log, latest)
     versions = item_versions(config.project_dir, files.documents, log)
     documents = (result.document for result in reads.values() if result.document is not None)
     corpus, problems = link(documents, files.assets, history, existing=reads.keys(), versions=versions)
@@ -138,7 +138,7 @@ def reload(
     if any(path not in by_path or not path.exists() for path in paths):
         files, problems = discover(config.project_dir, config.content_dir)
         by_path = _by_path(files)
-    if files.assets.keys() != previous.files.assets.keys() or _touches_data(paths, files):
+    if files.assets.keys() != previous.files.assets.keys() or _touches_data(paths, files, previous.files):
         return None
     current: Collection[str] = (previous.reads.keys() if files is previous.files
                                 else {source.key for source in files.documents})
@@ -146,8 +146,8 @@ def reload(
     changed = [by_path[path] for path in dict.fromkeys(paths) if path in by_path]
     reads = {key: result for key, result in previous.reads.items() if key not in removed}
     reads.update({source.key: result for source, result in zip(changed, read_many(changed), strict=True)})
-    data_problems = data_file_problems(reads, files)
     reads.update(with_surveys(reads, (source.key for source in changed), files))
+    data_problems = data_file_problems(reads, files)
     history = {key: day for key, day in previous.history.items() if key not in removed}
     history.update({source.key: modified_date(source.absolute, latest) for source in changed})
     keys = frozenset({source.key for source in changed} | removed)
@@ -156,10 +156,11 @@ def reload(
     return Loaded(config, files, reads, history, corpus, tuple(link_problems + data_problems), by_path), keys, problems
 
 
-def _touches_data(paths: Collection[Path], files: ProjectFiles) -> bool:
-    """Whether a change is to a data file (or adds one): what names it is read again whole."""
-    data = {data_file.absolute for data_file in files.data.values()}
-    return any(path in data or path.suffix == ".csv" for path in paths)
+def _touches_data(paths: Collection[Path], *found: ProjectFiles) -> bool:
+    """Whether a change edits, adds or deletes a data file (found before or after it): what names it
+    is read again whole."""
+    data = {data_file.absolute for files in found for data_file in files.data.values()}
+    return any(path in data for path in paths)
 
 
 def _by_path(files: ProjectFiles) -> dict[Path, SourceFile]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from roadmapgen.config import CONFIG_FILE
 from roadmapgen.errors import UsageError
+from roadmapgen.model.fields import quarter_of
 from roadmapgen.registry import KINDS, Kind, slugify
 
 NEW_KINDS = tuple(name for name, kind in KINDS.items() if kind.scaffold is not None)
@@ -60,7 +61,7 @@ def new_document(content_dir: Path, kind_name: str, typed: str, today: dt.date) 
     name = name_for(kind, typed)
     path = content_dir / kind.folder / f"{name.slug}{kind.suffix}"
     text = kind.scaffold_text().format(slug=name.slug, title=_yaml_string(name.title), today=today.isoformat(),
-                                        quarter=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+                                        quarter=quarter_of(today))
     _create(path, text)
     return path
 

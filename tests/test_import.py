@@ -127,15 +127,17 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(customer=_TEXT, quote=_TEXT, tag=_TEXT.filter(lambda t: not set(t) & set(",;|")), body=_TEXT)
+@given(customer=st.one_of(st.just(""), _TEXT), quote=_TEXT, tag=_TEXT.filter(lambda t: not set(t) & set(",;|")),
+       body=_TEXT, import_id=_TEXT)
 def test_any_row_text_round_trips_into_a_document_inside_feedback(small_project: Path, tmp_path_factory, run_cli,
                                                                   customer: str, quote: str, tag: str,
-                                                                  body: str) -> None:
-    """Whatever an export holds (YAML syntax, '---', '../', markup), it lands in content/feedback/ as text."""
+                                                                  body: str, import_id: str) -> None:
+    """Whatever an export holds (YAML syntax, '---', '../', markup), it lands in content/feedback/ as text;
+    the file is named from the customer, or from the id when there is no customer."""
     folder = tmp_path_factory.mktemp("rows")
     export = folder / "rows.csv"
     export.write_text(rows_csv({"date": "2026-05-01", "source": "review", "customer": customer, "quote": quote,
-                                "tags": tag, "body": body}), encoding="utf-8")
+                                "tags": tag, "body": body, "import_id": import_id}), encoding="utf-8")
     before = {p for p in small_project.rglob("*")}
     result = run_cli("import", "feedback", export, small_project)
     assert result.code == 0, result.err
@@ -145,7 +147,8 @@ def test_any_row_text_round_trips_into_a_document_inside_feedback(small_project:
     project = load_project(small_project, report)
     assert project is not None, [p.format() for p in report]
     fields = project.corpus.documents[f"feedback/{created[0].stem}"].fields
-    assert (fields.customer, fields.quote, fields.tags) == (customer.strip(), quote.strip(), (tag.strip(),))
+    assert (fields.customer, fields.quote, fields.tags) == (customer.strip() or None, quote.strip(), (tag.strip(),))
+    assert fields.import_id == import_id.strip()
     created[0].unlink()
 
 

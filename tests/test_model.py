@@ -27,6 +27,7 @@ def test_history_uses_commit_dates_and_mtimes_for_edited_files(tmp_path) -> None
     from pathlib import Path
 
     from roadmapgen.load.discover import discover
+    from roadmapgen.load.git import read_log
     from roadmapgen.load.history import last_changed
     from tests.conftest import REPO
 
@@ -44,6 +45,6 @@ def test_history_uses_commit_dates_and_mtimes_for_edited_files(tmp_path) -> None
     edited.write_text(edited.read_text() + "\nEdited.\n")
     os.utime(edited, (1_793_000_000, 1_793_000_000))  # 2026-10-26
     files, _ = discover(project.resolve(), (project / "content").resolve())
-    dates = last_changed(Path(project), files.documents)
+    dates = last_changed(Path(project), files.documents, read_log(Path(project)))
     assert str(dates["roadmap/saml-sso"]) == "2026-01-02"
     assert str(dates["roadmap/macros"]) == "2026-10-26"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roadmapgen.model.survey import ces, csat, nps, summarise
+from roadmapgen.load.layout import SourceFile
+from roadmapgen.markdown.parser import BodyParser
+from roadmapgen.model.read import parse_document
+from roadmapgen.model.survey import attach_survey, ces, csat, nps, summarise
 from tests.helpers.sitefiles import write_files
 
 D = dt.date
@@ -142,3 +146,37 @@ def test_bad_responses_are_located_errors(files: dict[str, str], expected: str, 
     assert any(line.startswith(expected) for line in (result.out + result.err).splitlines()), result.err
     assert "Traceback" not in result.out + result.err
     assert not out_dir.exists()
+
+
+@given(st.text(max_size=60))
+def test_a_responses_path_can_only_name_a_csv_directly_in_metrics(value: str) -> None:
+    """Any text 'responses' accepts names one visible file right in metrics/: never a folder above it."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from roadmapgen.model.fields import ResponsesPath
+
+    try:
+        accepted = TypeAdapter(ResponsesPath).validate_python(value)
+    except ValidationError:
+        return
+    folder, name = accepted.split("/", 1)
+    assert folder == "metrics" and name.endswith(".csv") and not name.startswith(".")
+    assert "/" not in name and "\\" not in name and posixpath.normpath(accepted) == accepted
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
+def test_any_bytes_in_a_responses_file_give_values_or_located_errors(data: bytes) -> None:
+    """Whatever a responses file holds, the metric gets points only when the file has no problem,
+    and every problem is located in the file; nothing raises."""
+    document = parse_document(SourceFile("metric", "nps", "content/metrics/nps.yaml", "metrics/nps.yaml",
+                                         Path("nps.yaml")),
+                              b"name: NPS\nkind: nps\nresponses: metrics/answers.csv\n", BodyParser()).document
+    assert document is not None
+    computed, problems = attach_survey(document, data, "content/metrics/answers.csv")
+    assert all(problem.path == "content/metrics/answers.csv" and problem.line >= 1 for problem in problems)
+    if problems:
+        assert computed is document and computed.survey is None
+    else:
+        assert computed.survey is not None and computed.fields.points
+        assert all(-100 <= point.value <= 100 for point in computed.fields.points)

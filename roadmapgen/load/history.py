@@ -11,17 +11,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from roadmapgen.load.git import ProjectLog, git_names, git_output, read_log
+from roadmapgen.load.git import ProjectLog, git_names, git_output
 from roadmapgen.load.layout import SourceFile
 
 
-def last_changed(project_dir: Path, sources: Iterable[SourceFile], latest: dt.date | None = None,
-                 log: ProjectLog | None = None) -> dict[str, dt.date]:
-    """Each document's last change; ``latest`` (SOURCE_DATE_EPOCH) caps dates read from file times.
-
-    ``log``: the project's git log, when the caller has read it already."""
+def last_changed(project_dir: Path, sources: Iterable[SourceFile], log: ProjectLog | None,
+                 latest: dt.date | None = None) -> dict[str, dt.date]:
+    """Each document's last change, from the project's git log (:func:`~roadmapgen.load.git.read_log`;
+    None outside git); ``latest`` (SOURCE_DATE_EPOCH) caps dates read from file times."""
     sources = list(sources)
-    committed = _git_dates(project_dir, sources, log if log is not None else read_log(project_dir))
+    committed = _git_dates(project_dir, sources, log)
     return {source.key: committed.get(source.key) or modified_date(source.absolute, latest) for source in sources}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from roadmapgen.errors import ContentError
@@ -15,6 +16,14 @@ from roadmapgen.load.frontmatter import decode
 
 REQUIRED_COLUMNS = ("date", "score")
 MAX_CSV_BYTES = 64 * 1024 * 1024
+_TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]")
+
+
+def date_part(text: str) -> str:
+    """'2026-11-03T15:40:12Z' -> '2026-11-03': the day of a timestamp, as exports write them; other
+    text as it is, for the caller to judge."""
+    match = _TIMESTAMP.match(text)
+    return match.group(1) if match else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,9 @@
 
 The project's one ``git log`` (:class:`~roadmapgen.load.git.ProjectLog`) lists the commits
 touching each item file, and one ``git cat-file --batch`` reads every version of every item
-file, so the cost does not grow with one git process per file. A version whose front matter cannot be read is skipped:
-history never stops a build. Outside git, or in a shallow clone's single commit, items
-simply have the versions there are.
+file, so the cost does not grow with one git process per file. A version whose front matter
+cannot be read is skipped: history never stops a build. Outside git, or in a shallow clone's
+single commit, items simply have the versions there are.
 """
 
 from __future__ import annotations

@@ -106,6 +106,11 @@ Target = Annotated[
 """When an item is expected: a quarter (2026-Q3), a month (2026-09) or a day (2026-09-30)."""
 
 
+def quarter_of(day: dt.date) -> str:
+    """The quarter holding ``day``, written as a target: 2026-11-03 -> '2026-Q4'."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
 def target_order(target: str | None) -> tuple[int, int, int]:
     """Sort key of a target: when it ends. 2026-Q4 and 2026-12 both end in December; undated last.
 

@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 
 from roadmapgen.errors import ContentError
 from roadmapgen.load.discover import DataFile
-from roadmapgen.load.responses import CsvTable, read_csv
+from roadmapgen.load.responses import CsvTable, date_part, read_csv
 from roadmapgen.model.document import Document
+from roadmapgen.model.fields import quarter_of
 from roadmapgen.model.front_matter import Metric, MetricPoint
 
 SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -71,9 +72,8 @@ def t95(degrees: int) -> float:
 def period_of(day: dt.date, period: str) -> tuple[str, dt.date]:
     """The label and last day of the month or quarter holding ``day``."""
     if period == "quarter":
-        quarter = (day.month - 1) // 3 + 1
-        month = quarter * 3
-        return f"{day.year}-Q{quarter}", dt.date(day.year, month, calendar.monthrange(day.year, month)[1])
+        month = ((day.month - 1) // 3 + 1) * 3
+        return quarter_of(day), dt.date(day.year, month, calendar.monthrange(day.year, month)[1])
     return f"{day.year}-{day.month:02d}", dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
@@ -170,10 +170,11 @@ def read_answers(table: CsvTable, kind: str, shown: str) -> tuple[list[tuple[dt.
 
 def _day(text: str) -> dt.date | None:
     """YYYY-MM-DD, optionally followed by a time (survey tools export timestamps)."""
-    if len(text) < 10 or (len(text) > 10 and text[10] not in "T "):
+    day = date_part(text)
+    if len(day) != 10:
         return None
     try:
-        return dt.date.fromisoformat(text[:10])
+        return dt.date.fromisoformat(day)
     except ValueError:
         return None
 
@@ -204,26 +205,25 @@ def _mixed(digest: str, data: bytes) -> str:
     return hashlib.blake2b(digest.encode() + b"\0" + data, digest_size=16).hexdigest()
 
 
-def with_responses(document: Document, data_files: Mapping[str, DataFile]
-                   ) -> tuple[Document | None, list[ContentError]]:
-    """A metric naming responses, computed from them; None (and why) when the file is missing or has errors.
+def with_responses(document: Document, data_files: Mapping[str, DataFile]) -> tuple[Document, list[ContentError]]:
+    """A metric naming responses, computed from them; unchanged (without points), with the reasons, when
+    the file is missing or has errors: a run with errors stops before any page is made.
 
     ``data_files``: the data files discovery found, by content path."""
     fields = document.fields
     assert isinstance(fields, Metric) and fields.responses is not None
     if fields.kind not in SCALES:
-        return None, []  # model/rules.py reports it
+        return document, []  # model/rules.py reports it
     data_file = data_files.get(fields.responses)
     if data_file is None:
         line, column = document.value_place("responses")
-        return None, [ContentError(document.path, line, column,
-                                   f"no such file: '{fields.responses}' in the content folder")]
+        return document, [ContentError(document.path, line, column,
+                                       f"no such file: '{fields.responses}' in the content folder")]
     try:
         data = data_file.absolute.read_bytes()
     except OSError as exc:
-        return None, [ContentError(data_file.path, 1, 1, f"cannot read file: {exc.strerror}")]
-    computed, problems = attach_survey(document, data, data_file.path)
-    return (None if problems else computed), problems
+        return document, [ContentError(data_file.path, 1, 1, f"cannot read file: {exc.strerror}")]
+    return attach_survey(document, data, data_file.path)
 
 
 def unnamed_data_files(documents: Iterable[Document], data_files: Mapping[str, DataFile]) -> list[ContentError]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.tags import tag_slug
+from roadmapgen.model.fields import quarter_of
 from roadmapgen.model.front_matter import Status
 
 HORIZONS = (("now", "Now"), ("next", "Next"), ("later", "Later"))
@@ -124,10 +125,6 @@ def priorities(items: Iterable[v.ItemView], targets: frozenset[str] = frozenset(
     return ranked, tuple(unscored)
 
 
-def quarter(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
 @dataclass(frozen=True, slots=True)
 class QuarterRow:
     quarter: str
@@ -193,11 +190,12 @@ TREND_QUARTERS = 4
 def research(site: v.InternalSite) -> Research:
     entries = site.feedback
     goal = site.research.interviews_per_quarter
-    quarters = Counter(quarter(entry.date) for entry in entries)
-    interviews = Counter(quarter(entry.date) for entry in entries if entry.source == "interview")
-    quarters.setdefault(quarter(site.research.today), 0)
+    quarters = Counter(quarter_of(entry.date) for entry in entries)
+    interviews = Counter(quarter_of(entry.date) for entry in entries if entry.source == "interview")
+    quarters.setdefault(quarter_of(site.research.today), 0)
     personas = Counter(entry.persona for entry in entries)
     recent = last_quarters(site.research.today, TREND_QUARTERS)
+    targets = target_personas(site)
     return Research(
         total=len(entries),
         by_source=tuple(sorted(Counter(entry.source for entry in entries).items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -211,8 +209,8 @@ def research(site: v.InternalSite) -> Research:
         ),
         trend_quarters=recent,
         trends=_trends(entries, recent),
-        unplanned_by_tag=_unplanned(site, by_tag=True),
-        unplanned_by_persona=_unplanned(site, by_tag=False),
+        unplanned_by_tag=_unplanned(site, targets, by_tag=True),
+        unplanned_by_persona=_unplanned(site, targets, by_tag=False),
         unplanned=sum(1 for entry in entries if not entry.items),
         target_segments=site.research.target_segments,
     )
@@ -236,14 +234,13 @@ def _trends(entries: Sequence[v.FeedbackView], recent: tuple[str, ...]) -> tuple
     counts: dict[str, Counter[str]] = {}
     for entry in entries:
         for tag in dict.fromkeys(entry.tags):
-            counts.setdefault(tag, Counter())[quarter(entry.date)] += 1
+            counts.setdefault(tag, Counter())[quarter_of(entry.date)] += 1
     trends = (TagTrend(tag, tuple(by_quarter[name] for name in recent)) for tag, by_quarter in counts.items())
     return tuple(sorted((trend for trend in trends if trend.total),
                         key=lambda trend: (-trend.counts[-1], -trend.total, trend.tag.lower())))
 
 
-def _unplanned(site: v.InternalSite, *, by_tag: bool) -> tuple[DemandGroup, ...]:
-    targets = target_personas(site)
+def _unplanned(site: v.InternalSite, targets: frozenset[str], *, by_tag: bool) -> tuple[DemandGroup, ...]:
     groups: dict[str, list[v.FeedbackView]] = {}
     personas: dict[str, v.PageRef | None] = {}
     for entry in site.feedback:
