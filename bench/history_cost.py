@@ -32,6 +32,7 @@ from roadmapgen.load.discover import discover  # noqa: E402
 from roadmapgen.load.git import read_log  # noqa: E402
 from roadmapgen.load.history import last_changed  # noqa: E402
 from roadmapgen.load.versions import item_versions  # noqa: E402
+from roadmapgen.model.read import checked_front_matter  # noqa: E402
 
 
 def git(cwd: Path, *args: str) -> None:
@@ -86,7 +87,7 @@ def main() -> None:
     def history() -> None:
         log = read_log(project)
         last_changed(project, files.documents, log)
-        item_versions(project, files.documents, log)
+        item_versions(project, files.documents, log, checked_front_matter)
 
     def git_log() -> None:
         subprocess.run(["git", "log", "--format=%x00%h %ct", "--name-only", "--no-renames", "--", str(project)],
@@ -96,7 +97,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "roadmapgen", "check", str(project)], check=True, capture_output=True)
 
     log = read_log(project)
-    versions = item_versions(project, files.documents, log)
+    versions = item_versions(project, files.documents, log, checked_front_matter)
     print(f"{args.size} items, {sum(map(len, versions.values()))} item versions in 4 commits")
     times: dict[str, list[float]] = {"git log": [], "history": [], "check": []}
     for _ in range(args.runs):

@@ -13,7 +13,7 @@ import functools
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,13 @@ from roadmapgen.audience.projector import Audience
 from roadmapgen.audience.site import SiteViews, project_all, project_site, today_for
 from roadmapgen.cache import CACHE_DIR, DocumentCache, code_fingerprint, manifest_path
 from roadmapgen.config import CONFIG_FILE, SiteConfig
-from roadmapgen.errors import ContentError, Report
+from roadmapgen.errors import ContentError, Report, ToolError
 from roadmapgen.load.discover import ProjectFiles
-from roadmapgen.load.git import SHALLOW_NOTE, is_shallow
+from roadmapgen.load.git import SHALLOW_NOTE, is_shallow, tracked_files
 from roadmapgen.model.graph import Corpus
 from roadmapgen.model.read_all import read_all
-from roadmapgen.pages.plan import PageSpec, Plan, plan_pages
+from roadmapgen.packs import CacheDamaged
+from roadmapgen.pages.plan import PageSpec, Plan, path_collisions, plan_pages
 from roadmapgen.parallel import map_forked, usable_cores
 from roadmapgen.project import load_corpus, scan_project
 from roadmapgen.render.render import Renderer
@@ -41,6 +42,7 @@ from roadmapgen.reuse import (
     input_stamp,
     tree_digest,
 )
+from roadmapgen.seal import KeyUnusable, Seal, default_key_file, load_seal
 from roadmapgen.search import index_site
 from roadmapgen.write import Staging, check_output_dir, commit, prepare
 
@@ -58,6 +60,8 @@ class BuildOptions:
     use_cache: bool = True
     cache_dir: Path | None = None
     """Default: .roadmapgen-cache in the project."""
+    cache_key_file: Path | None = None
+    """The key that seals the cache (see roadmapgen.seal); default: ~/.cache/roadmapgen/cache-key."""
 
     def workers(self) -> int:
         return self.jobs or usable_cores()
@@ -65,10 +69,47 @@ class BuildOptions:
     def cache_root(self, project_dir: Path) -> Path:
         return self.cache_dir or project_dir / CACHE_DIR
 
-    def document_cache(self, project_dir: Path, *, read_only: bool = False) -> DocumentCache | None:
-        if not self.use_cache:
-            return None
-        return DocumentCache(self.cache_root(project_dir), code_fingerprint(), read_only=read_only)
+
+@dataclass(frozen=True, slots=True)
+class Cache:
+    """The build cache a run may use: sealed files under ``root``."""
+
+    root: Path
+    seal: Seal
+    read_only: bool
+
+    def documents(self) -> DocumentCache:
+        return DocumentCache(self.root, code_fingerprint(), self.seal, read_only=self.read_only)
+
+
+def open_cache(project_dir: Path, options: BuildOptions, report: Report, notes: list[str], *,
+               read_only: bool) -> Cache | None:
+    """The cache this run may use; None without one. A cache folder or key file that git tracks is
+    an error: a cache must come from the team's own builds, never from a commit."""
+    if not options.use_cache:
+        return None
+    root = options.cache_root(project_dir)
+    key_file = options.cache_key_file or default_key_file()
+    for path, what in ((root, "the build cache folder"), (key_file, "the build cache's key file")):
+        tracked = tracked_files(path)
+        if tracked:
+            shown = _shown(path, project_dir)
+            report.add(ContentError(shown, 1, 1, f"git tracks {what} ({len(tracked)} file{'s' * (len(tracked) > 1)}, "
+                                    f"e.g. {tracked[0]}); roadmapgen never reads a cache a commit can change: "
+                                    f"remove it from git with 'git rm -r --cached {shown}', or use --no-cache"))
+    if report.failed:
+        return None
+    try:
+        seal = load_seal(key_file, create=not read_only)
+    except KeyUnusable as exc:
+        notes.append(f"the build cache is not used: {exc}")
+        return None
+    return Cache(root, seal, read_only) if seal is not None else None
+
+
+def _shown(path: Path, project_dir: Path) -> str:
+    resolved, project = path.absolute(), project_dir.absolute()
+    return resolved.relative_to(project).as_posix() if resolved.is_relative_to(project) else str(resolved)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,34 +132,67 @@ class BuildResult:
     written: dict[Audience, WrittenSite] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     """Warnings about how the build ran, not about the content (``--strict`` leaves them alone)."""
+    failure: str | None = None
+    """Why a program the build runs (Pagefind) failed; nothing was written."""
 
     @property
     def ok(self) -> bool:
-        return not self.report.failed
+        return not self.report.failed and self.failure is None
 
 
 def check(project_dir: Path, options: BuildOptions) -> Report:
     """Everything a build checks, without rendering or writing anything."""
+    try:
+        return _check(project_dir, options)
+    except CacheDamaged:
+        return _check(project_dir, replace(options, use_cache=False))
+
+
+def _check(project_dir: Path, options: BuildOptions) -> Report:
     report = Report()
     scanned = scan_project(project_dir, report)
     if scanned is not None:
         config, files = scanned
-        corpus = load_corpus(config, files, report, _reader(config, options, read_only=True), options.source_date)
+        cache = open_cache(config.project_dir, options, report, [], read_only=True)
         if not report.failed:
-            _project_sites(corpus, config, options, report)
+            corpus = load_corpus(config, files, report, _reader(cache, options), options.source_date)
+        if not report.failed:
+            sites = _project_sites(corpus, config, options, report)
+            _plans(sites, corpus, report)
     if options.strict:
         report.make_warnings_errors()
     return report
 
 
 def build(project_dir: Path, options: BuildOptions) -> BuildResult:
-    started = time.perf_counter()
+    """Build the sites; a cache found damaged halfway is set aside and the build made again without it."""
+    try:
+        return _build(project_dir, options)
+    except CacheDamaged as damaged:
+        result = _build(project_dir, replace(options, use_cache=False))
+        result.notes.insert(0, f"the build cache was set aside, and everything built again: {damaged}")
+        return result
+
+
+def _build(project_dir: Path, options: BuildOptions) -> BuildResult:
     result = BuildResult(Report())
+    try:
+        _build_into(result, project_dir, options)
+    except ToolError as failure:
+        result.failure = str(failure)
+    return result
+
+
+def _build_into(result: BuildResult, project_dir: Path, options: BuildOptions) -> None:
+    started = time.perf_counter()
     scanned = scan_project(project_dir, result.report, options.output_dir)
     if scanned is None:
-        return result
+        return
     config, files = scanned
     check_output_dir(config.output_dir, (config.content_dir, config.project_dir / "themes"))
+    cache = open_cache(config.project_dir, options, result.report, result.notes, read_only=False)
+    if result.report.failed:
+        return
     if Audience.INTERNAL in options.audiences and is_shallow(config.project_dir):
         result.notes.append(SHALLOW_NOTE)
     if Audience.INTERNAL in options.audiences and config.settings.internal_base_url is None:
@@ -127,23 +201,22 @@ def build(project_dir: Path, options: BuildOptions) -> BuildResult:
     themes = theme_chain(config.theme_dir)
     result.output_dir = config.output_dir
     manifest_file = manifest_path(options.cache_root(config.project_dir), config.output_dir)
-    manifest = Manifest.load(manifest_file) if options.use_cache else Manifest()
+    manifest = Manifest.load(manifest_file, cache.seal, config.output_dir) if cache else Manifest()
     inputs = _inputs(config, files, themes, options)
-    if options.use_cache and inputs and manifest.up_to_date(config.output_dir, inputs, _names(options.audiences)):
+    if cache and inputs and manifest.up_to_date(config.output_dir, inputs, _names(options.audiences)):
         result.up_to_date = True
         result.sites = {a: _stats_of(manifest.sites[a.value], 0) for a in options.audiences}
     else:
-        _build_sites(config, files, themes, manifest, inputs, options, result)
-        if result.ok and options.use_cache:
+        _build_sites(config, files, themes, manifest, cache, options, result)
+        if result.ok and cache:
             fresh = {audience.value: site.files for audience, site in result.written.items()}
-            Manifest(inputs, {**manifest.sites, **fresh}).save(manifest_file)
+            Manifest(inputs, {**manifest.sites, **fresh}).save(manifest_file, cache.seal, config.output_dir)
     result.seconds = time.perf_counter() - started
-    return result
 
 
 def _build_sites(config: SiteConfig, files: ProjectFiles, themes: Sequence[Path], manifest: Manifest,
-                 inputs: str | None, options: BuildOptions, result: BuildResult) -> None:
-    corpus = load_corpus(config, files, result.report, _reader(config, options), options.source_date)
+                 cache: Cache | None, options: BuildOptions, result: BuildResult) -> None:
+    corpus = load_corpus(config, files, result.report, _reader(cache, options), options.source_date)
     if result.report.failed:
         return
     sites = _project_sites(corpus, config, options, result.report)
@@ -151,16 +224,17 @@ def _build_sites(config: SiteConfig, files: ProjectFiles, themes: Sequence[Path]
         result.report.make_warnings_errors()
     if result.report.failed:
         return
-    plans = {audience: plan_pages(site) for audience, site in sites.items()}
-    tasks = _tasks(config, corpus, sites, plans, themes, manifest, options)
+    plans = _plans(sites, corpus, result.report)
+    if result.report.failed:
+        return
+    tasks = _tasks(config, corpus, sites, plans, themes, manifest if cache else Manifest(), options)
     result.written, problems = write_sites(config, sites, plans, tasks, manifest, options)
     result.report.extend(problems)
     result.sites = {audience: _stats_of(site.files, site.rendered) for audience, site in result.written.items()}
 
 
-def _reader(config: SiteConfig, options: BuildOptions, *, read_only: bool = False) -> Any:
-    cache = options.document_cache(config.project_dir, read_only=read_only)
-    return functools.partial(read_all, cache=cache, jobs=options.workers())
+def _reader(cache: Cache | None, options: BuildOptions) -> Any:
+    return functools.partial(read_all, cache=cache.documents() if cache else None, jobs=options.workers())
 
 
 def _names(audiences: Sequence[Audience]) -> list[str]:
@@ -176,6 +250,21 @@ def _project_sites(
         report.extend(problems)
         sites[audience] = site
     return sites
+
+
+def _plans(sites: dict[Audience, SiteViews], corpus: Corpus, report: Report) -> dict[Audience, Plan]:
+    """Each site's plan; a document whose page cannot be written beside another file is an error at it."""
+    plans = {audience: plan_pages(site) for audience, site in sites.items()}
+    found = {}
+    for plan in plans.values():
+        for spec, other, why in path_collisions(plan):
+            owner = next((corpus.documents[key] for key in (*spec.deps, *other.deps) if key in corpus.documents), None)
+            if owner is not None:
+                problem = ContentError(owner.path, 1, 1, f"its page {spec.page.path} cannot be written: "
+                                       f"{other.page.path} is {why}; rename the file")
+                found[problem.format()] = problem
+    report.extend(found.values())
+    return plans
 
 
 def _theme_files(themes: Sequence[Path]) -> list[Path]:
@@ -234,11 +323,8 @@ def write_sites(
         records, problems = _run(tasks, sites, plans, stagings, renderer, options.workers())
         if problems:
             return {}, problems
-        try:
-            for staging in stagings.values():  # from each site's own pages, once all are written
-                index_site(staging.dir, config.settings.language)
-        except ContentError as error:
-            return {}, [error]
+        for staging in stagings.values():  # from each site's own pages, once all are written
+            index_site(staging.dir, config.settings.language)
         commit(list(stagings.values()), previous_files=sum(len(files) for files in manifest.sites.values()))
         committed = True
     finally:
@@ -265,21 +351,21 @@ def _tasks(config: SiteConfig, corpus: Corpus, sites: dict[Audience, SiteViews],
         fingerprints = Fingerprints.for_site(corpus, shared, salt, internal)
         for index, spec in enumerate(plans[audience].pages):
             fingerprint = fingerprints.page(spec)
-            tasks.append(_Task(audience, spec.page.path, fingerprint, _reusable(manifest, config, options, audience,
+            tasks.append(_Task(audience, spec.page.path, fingerprint, _reusable(manifest, config, audience,
                                                                                spec.page.path, fingerprint), index))
         copied = {**{f"static/{n}": p for n, p in static_files(themes).items()},
                   **{a: corpus.assets[a] for a in site.assets}}
         for path, source in copied.items():
             stat = source.stat()
             fingerprint = f"file:{source}:{stat.st_size}:{stat.st_mtime_ns}"
-            reuse = _reusable(manifest, config, options, audience, path, fingerprint)
+            reuse = _reusable(manifest, config, audience, path, fingerprint)
             tasks.append(_Task(audience, path, fingerprint, reuse, source=source))
     return tasks
 
 
-def _reusable(manifest: Manifest, config: SiteConfig, options: BuildOptions, audience: Audience, path: str,
+def _reusable(manifest: Manifest, config: SiteConfig, audience: Audience, path: str,
               fingerprint: str) -> FileRecord | None:
-    if not options.use_cache or manifest.reusable(config.output_dir, audience.value, path, fingerprint) is None:
+    if manifest.reusable(config.output_dir, audience.value, path, fingerprint) is None:
         return None
     return manifest.sites[audience.value][path]
 

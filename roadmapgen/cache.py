@@ -6,6 +6,11 @@ folder named after that code: a hash of roadmapgen's own source files and the ve
 of Python and the libraries that parse. So an entry is only ever used for exactly the
 input that made it: a stale entry is never wrong, only unused, and the whole cache can
 be deleted at any time. Keep ``.roadmapgen-cache/`` between CI runs to reuse it.
+
+The cache is an input nobody reviews, so nothing in it is trusted: every file is sealed
+(:mod:`roadmapgen.seal`) with a key that lives outside the project, and a file that does
+not verify is not read. Even a verified file is unpickled by :class:`_Unpickler`, which
+makes only roadmapgen's own data classes, so a cache file can never run code.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import dataclasses
+import datetime as dt
 import gc
 import hashlib
 import io
@@ -28,14 +34,23 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+from pydantic import BaseModel
+
 import roadmapgen
+from roadmapgen.errors import ContentError, Severity
 from roadmapgen.load.layout import SourceFile
+from roadmapgen.load.yamlsafe import Place
 from roadmapgen.markdown.body import AssetUse, Body, BodyLink
+from roadmapgen.model import fields as field_types
+from roadmapgen.model import front_matter
 from roadmapgen.model.document import Document
 from roadmapgen.model.read import ReadResult
-from roadmapgen.packs import Pack, PackWriter, StoredHtml, packs_in_use, remove_packs
+from roadmapgen.packs import PACK_NAME, Pack, PackWriter, StoredHtml, packs_in_use, remove_packs
+from roadmapgen.seal import Seal
 
 CACHE_DIR = ".roadmapgen-cache"
+_IGNORE_ALL = "# Written by roadmapgen: the build cache is never committed.\n*\n"
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "pydantic", "pydantic-core", "Jinja2", "MarkupSafe")
 
 
@@ -62,8 +77,11 @@ class DocumentCache:
     each pack is opened once per build however many results refer to it, and a cache
     folder restored at another path (CI) still works."""
 
-    def __init__(self, root: Path, code: str, *, read_only: bool = False) -> None:
+    def __init__(self, root: Path, code: str, seal: Seal, *, read_only: bool = False) -> None:
+        self.root = root
         self.folder = root / f"documents-{code}"
+        self.code = code
+        self.seal = seal
         self.read_only = read_only
         """``roadmapgen check`` uses the cache but writes nothing."""
         self._packs: dict[str, Pack] = {}
@@ -75,23 +93,27 @@ class DocumentCache:
         return self.folder / digest[:2] / f"{digest}.pickle"
 
     def load(self, digest: str) -> bytes | None:
-        """The pickled result for ``digest``, or None."""
+        """The pickled result for ``digest``, or None (none stored, or not sealed for it by this key)."""
+        return self.read_sealed(self._path(digest), f"document:{self.code}:{digest}")
+
+    def store(self, digest: str, blob: bytes) -> None:
+        self.write_sealed(self._path(digest), f"document:{self.code}:{digest}", blob)
+
+    def read_sealed(self, path: Path, purpose: str) -> bytes | None:
         try:
-            return self._path(digest).read_bytes()
+            return self.seal.open(purpose, path.read_bytes())
         except OSError:
             return None
 
-    def store(self, digest: str, blob: bytes) -> None:
-        self._write(self._path(digest), blob)
-
-    def store_file(self, name: str, blob: bytes) -> None:
-        self._write(self.folder / name, blob)
+    def write_sealed(self, path: Path, purpose: str, payload: bytes) -> None:
+        self._write(path, self.seal.seal(purpose, payload))
 
     def _write(self, path: Path, blob: bytes) -> None:
         """Write atomically, so concurrent builds and crashes never leave half an entry."""
         if self.read_only:
             return
         try:
+            ignore_in_git(self.root)
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(handle, "wb") as file:
@@ -132,6 +154,8 @@ class DocumentCache:
         return _source_at(kind, slug, path, content_path, absolute)
 
     def open_pack(self, name: str) -> Pack:
+        if PACK_NAME.fullmatch(name) is None:
+            raise pickle.UnpicklingError(f"not a pack: {name!r}")
         pack = self._packs.get(name)
         if pack is None:
             pack = self._packs[name] = Pack.open(str(self.folder / name))
@@ -204,6 +228,16 @@ def _pack_named(name: str) -> Pack:
     raise pickle.UnpicklingError(f"pack {name} outside a cache")
 
 
+def _data_classes() -> dict[tuple[str, str], type]:
+    """Everything a cache file may make: roadmapgen's own data classes and the values inside them.
+
+    Their constructors only store what they are given; no other callable is reachable."""
+    models = [value for module in (front_matter, field_types) for value in vars(module).values()
+              if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module.__name__]
+    classes = [*_FAST_REDUCERS, Snapshot, Place, ContentError, Severity, Markup, dt.date, *models]
+    return {(cls.__module__, cls.__qualname__): cls for cls in classes}
+
+
 class _Unpickler(pickle.Unpickler):
     def __init__(self, file: io.BytesIO, cache: DocumentCache) -> None:
         super().__init__(file)
@@ -214,13 +248,25 @@ class _Unpickler(pickle.Unpickler):
             return self.cache.open_pack
         if module == __name__ and name == _source_at.__name__:
             return self.cache.source_at
-        return super().find_class(module, name)
+        found = _DATA_CLASSES.get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"a cache file may not make {module}.{name}")
+        return found
+
+
+UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError,
+              ValueError, KeyError, RecursionError, MemoryError)
+"""What unpickling bytes that are not a cache file of this version can raise."""
+SNAPSHOT = "snapshot.pickle"
 
 
 def load_snapshot(cache: DocumentCache) -> Snapshot:
+    blob = cache.read_sealed(cache.folder / SNAPSHOT, f"snapshot:{cache.code}")
+    if blob is None:
+        return Snapshot()
     try:
-        snapshot = cache.loads((cache.folder / "snapshot.pickle").read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
+        snapshot = cache.loads(blob)
+    except UNREADABLE:
         return Snapshot()
     return snapshot if isinstance(snapshot, Snapshot) else Snapshot()
 
@@ -240,7 +286,7 @@ def save_snapshot(cache: DocumentCache, snapshot: Snapshot) -> None:
             snapshot, results={digest: result.with_body_in(writer) for digest, result in snapshot.results.items()}
         )
         in_use = _packs_of(snapshot)
-    cache.store_file("snapshot.pickle", cache.dumps(snapshot))
+    cache.write_sealed(cache.folder / SNAPSHOT, f"snapshot:{cache.code}", cache.dumps(snapshot))
     remove_packs(cache.folder, keep=in_use, older_than=time.time() - PACK_GRACE_SECONDS)
 
 
@@ -250,6 +296,16 @@ MAX_PACKS = 64
 def _packs_of(snapshot: Snapshot) -> set[str]:
     bodies = (result.document.body for result in snapshot.results.values() if result.document is not None)
     return packs_in_use(html for body in bodies if body is not None for html in (body.internal_html, body.public_html))
+
+
+def ignore_in_git(root: Path) -> None:
+    """A ``.gitignore`` of ``*`` in the cache folder, as pytest and mypy write in theirs: ``git add .``
+    never picks the cache up, whatever the project's own ignore file says."""
+    marker = root / ".gitignore"
+    if not marker.exists():
+        root.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError), marker.open("x", encoding="utf-8") as file:
+            file.write(_IGNORE_ALL)
 
 
 def manifest_path(root: Path, output_dir: Path) -> Path:
@@ -269,3 +325,6 @@ def _collector_off() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+_DATA_CLASSES = _data_classes()

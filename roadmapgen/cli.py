@@ -36,7 +36,8 @@ metrics. The public site shows only what is marked 'visibility: public'."""
 
 EPILOG = """\
 PROJECT is the folder holding roadmapgen.yaml, or any folder inside it.
-Exit codes: 0 success, 1 the content has errors (nothing is written), 2 usage error.
+Exit codes: 0 success, 1 the content has errors or the build could not finish (nothing is
+written), 2 usage error.
 Content errors are printed as PATH:LINE:COL: error: MESSAGE."""
 
 
@@ -69,6 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`roadmapgen diff ... | head`): what it wanted was written.
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Send what is still buffered for a closed pipe nowhere, so the exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -272,6 +284,10 @@ def run_build(args: argparse.Namespace) -> int:
     for note in result.notes:
         print(f"warning: {note}", file=sys.stderr)
     print_problems(result.report, sys.stderr)
+    if result.failure is not None:
+        print(f"roadmapgen: error: {result.failure}", file=sys.stderr)
+        print("Build failed; nothing was written.", file=sys.stderr)
+        return EXIT_CONTENT
     if not result.ok:
         print(f"Build failed: {_count(result.report)}; nothing was written.", file=sys.stderr)
         return EXIT_CONTENT
@@ -282,7 +298,19 @@ def run_build(args: argparse.Namespace) -> int:
 def _performance(args: argparse.Namespace) -> dict[str, Any]:
     if args.jobs < 0:
         raise UsageError("--jobs must be 0 (one per core) or more")
-    return {"jobs": args.jobs, "use_cache": not args.no_cache, "cache_dir": args.cache_dir}
+    return {"jobs": args.jobs, "use_cache": not args.no_cache, "cache_dir": args.cache_dir,
+            "cache_key_file": cache_key_file()}
+
+
+def cache_key_file() -> Path:
+    """Where the key sealing the build cache lives: ROADMAPGEN_CACHE_KEY_FILE, else the user's cache folder."""
+    from roadmapgen.seal import default_key_file
+
+    named = os.environ.get("ROADMAPGEN_CACHE_KEY_FILE")
+    if named:
+        return Path(named)
+    cache_home = os.environ.get("XDG_CACHE_HOME")
+    return default_key_file(Path(cache_home) if cache_home and os.path.isabs(cache_home) else None)
 
 
 def run_check(args: argparse.Namespace) -> int:

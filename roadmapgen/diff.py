@@ -14,7 +14,6 @@ import html
 import json
 import re
 import subprocess
-import tarfile
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -23,8 +22,10 @@ from pathlib import Path
 
 from roadmapgen.audience.projector import Audience
 from roadmapgen.audience.site import SiteViews, project_site
+from roadmapgen.config import CONFIG_FILE
 from roadmapgen.errors import ContentError, Report, UsageError
 from roadmapgen.load.git import is_shallow, run_git
+from roadmapgen.load.revision import RevisionError, write_revision
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.read_all import read_all
 from roadmapgen.parallel import usable_cores
@@ -282,7 +283,8 @@ def commit_of(folder: Path, name: str) -> str | None:
 
 @contextmanager
 def _checkout(project_dir: Path, revision: str) -> Iterator[Path]:
-    """The project as it was at ``revision``, in a temporary folder (the repository is not touched)."""
+    """The project as it was at ``revision``, in a temporary folder, from its raw blobs (the
+    repository is not touched; no attribute, filter or substitution applies)."""
     top = _git(project_dir, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         raise UsageError(f"{project_dir} is not in a git repository; diff compares git revisions")
@@ -292,46 +294,16 @@ def _checkout(project_dir: Path, revision: str) -> Iterator[Path]:
     root = Path(_text(top)).resolve()
     prefix = project_dir.resolve().relative_to(root).as_posix()
     with tempfile.TemporaryDirectory(prefix="roadmapgen-diff-") as temporary:
-        archive = Path(temporary) / "revision.tar"
-        pathspec = [] if prefix == "." else ["--", prefix]
-        made = _git(root, "archive", "--format=tar", f"--output={archive}", commit, *pathspec)
-        if made.returncode != 0:
-            raise UsageError(
-                f"the project did not exist at {revision!r}: {made.stderr.decode(errors='replace').strip()}"
-            )
         tree = Path(temporary) / "tree"
-        if not hasattr(tarfile, "data_filter"):
-            raise UsageError("diff needs Python 3.11.4 or later (for safe archive extraction)")
-        with tarfile.open(archive) as tar:
-            _extract(tar, tree)
-        yield tree / prefix
-
-
-def _extract(tar: tarfile.TarFile, tree: Path) -> None:
-    """Extract a revision safely: the 'data' filter refuses absolute paths, links out of the
-    tree and special files. A symbolic link it refuses (absolute, or leading out of the tree)
-    is made afterwards, as the revision has it, once nothing else can be written through it:
-    loading then reports it exactly as ``build`` reports such a link in a working tree."""
-    refused: list[tarfile.TarInfo] = []
-
-    def keep(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo | None:
+        tree.mkdir()
         try:
-            return tarfile.data_filter(member, path)
-        except (tarfile.AbsoluteLinkError, tarfile.LinkOutsideDestinationError):
-            if not member.issym():
-                raise
-            refused.append(member)
-            return None
-
-    try:
-        tar.extractall(tree, filter=keep)  # noqa: S202 -- `keep` is the filter: regular files and folders inside `tree`
-    except tarfile.FilterError as exc:
-        raise UsageError(f"cannot read the revision safely: {exc}") from None
-    root = tree.resolve()
-    for member in refused:
-        link = tree / member.name
-        if link.parent.resolve().is_relative_to(root) and not (link.exists() or link.is_symlink()):
-            link.symlink_to(member.linkname)
+            write_revision(root, commit, prefix, tree)
+        except RevisionError as exc:
+            raise UsageError(f"cannot read {revision!r}: {exc}") from None
+        if not (tree / CONFIG_FILE).is_file():
+            where = CONFIG_FILE if prefix == "." else f"{prefix}/{CONFIG_FILE}"
+            raise UsageError(f"the project did not exist at {revision!r}: it has no {where}")
+        yield tree
 
 
 _VERBS = {"added": "added", "removed": "removed", "visibility": "visibility", "moved": "moved",

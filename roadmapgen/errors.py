@@ -107,6 +107,10 @@ class UsageError(Exception):
     """The command was called wrongly (exit code 2); no file is to blame."""
 
 
+class ToolError(Exception):
+    """A program roadmapgen runs (Pagefind) failed or left output that is not whole; nothing is written."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ``(did you mean 'x'?)`` suffix for a likely typo, or an empty string."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)

@@ -1,17 +1,19 @@
 """`roadmapgen import feedback`: one internal feedback document per row of a CSV export.
 
-Each row is validated by the same model and reference rules as `roadmapgen check`
-(:class:`~roadmapgen.model.front_matter.Feedback`, the slugs of existing personas and
-items), at the row's line in the CSV. A row that fails writes nothing; the others are
-written. Every document records the row's ``import_id`` (the export's own id column,
-else a hash of the row), and a row whose id is already in content/feedback/ is
-skipped: running the same import twice changes nothing. Existing files are never
-overwritten.
+Each row becomes the bytes of the file it would be, and those bytes go through exactly what
+`roadmapgen check --strict` runs on a feedback file — the reader (size limits, strict YAML),
+the model, the Markdown rules of the body, the references to personas, items and other
+files — before anything is written. A row with any problem writes nothing and is reported
+at its line in the CSV; the others are written. Every document records the row's
+``import_id`` (the export's own id column, else a hash of the row), and a row whose id is
+already in content/feedback/ is skipped: running the same import twice changes nothing.
+Existing files are never overwritten.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -22,14 +24,15 @@ from typing import Any
 import yaml
 
 from roadmapgen.errors import ContentError, did_you_mean
-from roadmapgen.load.discover import ProjectFiles
+from roadmapgen.load.discover import ProjectFiles, is_ignored
 from roadmapgen.load.frontmatter import decode, split_front_matter
 from roadmapgen.load.layout import SourceFile
 from roadmapgen.load.responses import CsvRow, CsvTable, date_part, read_csv
 from roadmapgen.load.yamlsafe import Place, read_yaml
-from roadmapgen.model.document import Document
+from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.front_matter import Feedback
-from roadmapgen.model.graph import Links, document_links
+from roadmapgen.model.graph import document_links
+from roadmapgen.model.read import parse_document
 from roadmapgen.registry import KINDS, slugify
 from roadmapgen.validation import validate
 
@@ -86,24 +89,30 @@ def import_feedback(data: bytes, shown: str, content_dir: Path, files: ProjectFi
         result.problems.append(ContentError(shown, 1, 1, f"no column named {', '.join(map(repr, missing))}; the "
                                                          f"header has {', '.join(map(repr, table.columns))}"))
         return result
-    seen = existing_import_ids(files)
-    folder = content_dir / KINDS["feedback"].folder
-    if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(content_dir.resolve())):
-        result.problems.append(ContentError(shown, 1, 1, f"{folder} is a symbolic link: import writes only into "
-                                                         "a real feedback folder inside the content folder"))
+    folder = _Folder.open(content_dir, files)
+    if isinstance(folder, ContentError):
+        result.problems.append(folder)
         return result
+    seen = existing_import_ids(files)
+    parser = BodyParser()
     for row in table.rows:
         values = {name: row.values[column] for name, column in columns.items() if row.values.get(column)}
         import_id = values.get("import_id") or row_hash(table, row)
         if import_id in seen:
             result.skipped += 1
             continue
-        document, problems = _document(values, import_id, source, row.line, shown, files)
+        front, problems = _document(values, import_id, source, row.line, shown)
+        if not problems:
+            name = folder.free_name(_stem(front))
+            text, problems = _checked(front, values.get("body", ""), name, folder, files, parser)
+        if not problems:
+            written = folder.write(name, text)
+            problems = [ContentError(shown, row.line, 1, written)] if isinstance(written, str) else []
         if problems:
-            result.problems.extend(problems)
+            result.problems.extend(ContentError(shown, row.line, 1, problem.message) for problem in problems)
             continue
         seen.add(import_id)
-        result.created.append(_write(folder, document, values.get("body", "")))
+        result.created.append(folder.path / name)
     return result
 
 
@@ -129,10 +138,10 @@ def existing_import_ids(files: ProjectFiles) -> set[str]:
     return found
 
 
-def _document(values: Mapping[str, str], import_id: str, source: str | None, line: int, shown: str,
-              files: ProjectFiles) -> tuple[dict[str, Any], list[ContentError]]:
-    """The front matter for one row, validated by `check`'s own model and reference rules; or the row's
-    problems, at its line in the CSV."""
+def _document(values: Mapping[str, str], import_id: str, source: str | None, line: int, shown: str
+              ) -> tuple[dict[str, Any], list[ContentError]]:
+    """The front matter for one row, validated by `check`'s own model; or the row's problems, at its line in
+    the CSV (the whole file is checked by :func:`_checked` once the front matter is right)."""
     data: dict[str, Any] = {}
     for name in FIELDS:
         text = values.get(name)
@@ -153,32 +162,75 @@ def _document(values: Mapping[str, str], import_id: str, source: str | None, lin
     fields, problems = validate(Feedback, data, {(): Place(line, 1, line, 1)}, shown)
     if fields is not None:
         data["date"] = fields.date
-        problems = list(_links(fields, files).problems)
-    return data, [ContentError(shown, line, 1, problem.message) for problem in problems]
+    return data, problems
 
 
-def _links(fields: Feedback, files: ProjectFiles) -> Links:
-    """What `check` says of the persona and items the row names."""
+def _checked(front: dict[str, Any], body: str, name: str, folder: _Folder, files: ProjectFiles,
+             parser: BodyParser) -> tuple[bytes, list[ContentError]]:
+    """The file for a row, and every problem `check --strict` would find in it: read back through the same
+    reader, model, Markdown rules and reference checks as the project's own files."""
+    dumped = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=10_000)
+    text = f"---\n{dumped}---\n{body.strip()}\n" if body.strip() else f"---\n{dumped}---\n"
+    data = text.encode("utf-8")
     kind = KINDS["feedback"]
-    content_path = f"{kind.folder}/imported.md"
-    source = SourceFile(kind.name, "imported", posixpath.join(files.content_shown, content_path), content_path,
-                        Path())
-    document = Document(source, fields, {}, None, "", "")
-    return document_links(document, {s.key for s in files.documents}, (), {})
+    content_path = f"{kind.folder}/{name}"
+    source = SourceFile(kind.name, name.removesuffix(kind.suffix), posixpath.join(files.content_shown, content_path),
+                        content_path, folder.path / name)
+    read = parse_document(source, data, parser)
+    if read.document is None:
+        return data, list(read.problems)
+    links = document_links(read.document, {s.key for s in files.documents}, (), files.assets)
+    problems = [*read.problems, *links.problems]
+    intended = Feedback.model_validate(front)
+    if not problems and read.document.fields != intended:
+        problems.append(ContentError(source.path, 1, 1, "this row cannot be written so that it reads back the same"))
+    return data, problems
 
 
-def _write(folder: Path, data: dict[str, Any], body: str) -> Path:
-    """A new file for the row, named by its date, source and customer; an existing file is never touched."""
-    stem = slugify(f"{data['date']} {data['source']} {data.get('customer') or data['import_id']}")[:80].strip("-")
-    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
-    text = f"---\n{front}---\n{body.strip()}\n" if body.strip() else f"---\n{front}---\n"
-    folder.mkdir(parents=True, exist_ok=True)
-    for number in range(1, 10_000):
-        path = folder / (f"{stem}.md" if number == 1 else f"{stem}-{number}.md")
+def _stem(front: Mapping[str, Any]) -> str:
+    """A file name from the row's date, source and customer (or id), at most 80 characters."""
+    return slugify(f"{front['date']} {front['source']} {front.get('customer') or front['import_id']}")[:80].strip("-")
+
+
+@dataclass
+class _Folder:
+    """content/feedback/, with the names taken in it: a free name costs one look-up, however many rows share
+    a stem, and an existing file is never touched."""
+
+    path: Path
+    taken: set[str]
+    next_number: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, content_dir: Path, files: ProjectFiles) -> _Folder | ContentError:
+        folder = content_dir / KINDS["feedback"].folder
+        shown = posixpath.join(files.content_shown, KINDS["feedback"].folder)
+        if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(content_dir.resolve())):
+            return ContentError(shown, 1, 1, "is a symbolic link: import writes only into a real feedback folder "
+                                             "inside the content folder")
+        if folder.exists() and not folder.is_dir():
+            return ContentError(shown, 1, 1, "is a file, not a folder: feedback documents go in a folder of "
+                                             "that name; move the file away first")
         try:
-            with path.open("x", encoding="utf-8", newline="\n") as file:
-                file.write(text)
-            return path
-        except FileExistsError:
-            continue
-    raise OSError(f"{folder}: too many files named {stem}")
+            folder.mkdir(parents=True, exist_ok=True)
+            taken = {name for name in os.listdir(folder) if not is_ignored(name)}
+        except OSError as exc:
+            return ContentError(shown, 1, 1, f"cannot use the feedback folder: {exc.strerror}")
+        return cls(folder, taken)
+
+    def free_name(self, stem: str) -> str:
+        number = self.next_number.get(stem, 1)
+        while (name := f"{stem}.md" if number == 1 else f"{stem}-{number}.md") in self.taken:
+            number += 1
+        self.next_number[stem] = number + 1
+        return name
+
+    def write(self, name: str, data: bytes) -> str | None:
+        """Write a new file; an error message if it cannot be (it never replaces one)."""
+        self.taken.add(name)
+        try:
+            with open(self.path / name, "xb") as file:
+                file.write(data)
+        except OSError as exc:
+            return f"cannot write {name}: {exc.strerror}"
+        return None

@@ -13,7 +13,10 @@ so a build can still read a pack that a concurrent build's clean-up has since de
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +25,20 @@ from pathlib import Path
 from markupsafe import Markup
 
 PACK_GLOB = "bodies-*.pack"
+PACK_NAME = re.compile(r"bodies-[0-9a-f]{16}\.pack")
+"""The only names a pack may have: a reference to any other file is refused."""
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+class CacheDamaged(Exception):
+    """A cache file no longer holds what roadmapgen wrote there; the build runs again without the cache."""
+
+
+def html_check(data: bytes) -> bytes:
+    """What a stored body's bytes must hash to when read back."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class Pack:
@@ -36,21 +53,26 @@ class Pack:
     @classmethod
     def open(cls, path: str) -> Pack:
         """Open now, so the file stays readable even if it is deleted later."""
-        return cls(path, os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0)))
+        return cls(path, os.open(path, _READ_FLAGS))
 
     def __reduce__(self) -> tuple[object, tuple[str]]:
         return Pack, (self.path,)  # opened on first read; the cache pickles packs by name instead
 
-    def read(self, offset: int, length: int) -> str:
+    def read(self, offset: int, length: int, check: bytes) -> str:
+        """The text at ``offset``, which must hash to ``check``.
+
+        Raises:
+            CacheDamaged: if the pack was cut short or its bytes changed since they were written.
+        """
         if self._fd is None:
-            self._fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            self._fd = os.open(self.path, _READ_FLAGS)
         if hasattr(os, "pread"):
             data = os.pread(self._fd, length, offset)
         else:  # Windows: no pread, and no forked workers sharing the descriptor either
             os.lseek(self._fd, offset, os.SEEK_SET)
             data = os.read(self._fd, length)
-        if len(data) != length:
-            raise OSError(f"build cache file {self.path} is shorter than expected; delete the cache folder")
+        if len(data) != length or not hmac.compare_digest(html_check(data), check):
+            raise CacheDamaged(f"build cache file {self.path} does not hold what was written there")
         return data.decode("utf-8")
 
     def __del__(self) -> None:
@@ -66,12 +88,15 @@ class StoredHtml:
     offset: int
     length: int
     """In bytes of UTF-8."""
+    check: bytes
+    """:func:`html_check` of those bytes: a pack changed after it was written is caught, not printed."""
 
     def __bool__(self) -> bool:
         return self.length > 0
 
     def load(self) -> Markup:
-        return Markup(self.pack.read(self.offset, self.length))  # noqa: S704 -- a rendered body, stored by this build
+        # A rendered body this build stored, verified against its hash as it comes back.
+        return Markup(self.pack.read(self.offset, self.length, self.check))  # noqa: S704
 
 
 def loaded(html: Markup | StoredHtml) -> Markup:
@@ -99,7 +124,7 @@ class PackWriter:
         written = 0
         while written < len(data):
             written += os.write(self._file, data[written:])
-        stored = StoredHtml(self._pack, self._offset, len(data))
+        stored = StoredHtml(self._pack, self._offset, len(data), html_check(data))
         self._offset += len(data)
         return stored
 

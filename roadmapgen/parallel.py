@@ -46,7 +46,8 @@ def map_forked(
     (parsing): those would fragment this process's heap around the results it keeps.
 
     Raises:
-        RuntimeError: with the worker's traceback, if a task raised.
+        Exception: what a task raised, in this process or a worker (with the worker's traceback as a note);
+            RuntimeError if a worker died or its exception could not be sent.
     """
     jobs = min(jobs, len(items))
     if jobs <= 1 or not can_fork():
@@ -91,6 +92,13 @@ def _work(setup: Callable[[], Callable[[Any], Any]], items: Sequence[Any], share
         for start in range(0, len(done), BATCH):
             sender.send(("batch", done[start : start + BATCH]))
         sender.send(("done", None))
+    except Exception as exc:
+        # The same exception in the parent, so a caller can tell the kinds apart (a damaged cache).
+        exc.add_note(f"in a worker process:\n{traceback.format_exc()}")
+        try:
+            sender.send(("raised", exc))
+        except Exception:  # an exception that does not pickle
+            sender.send(("error", traceback.format_exc()))
     except BaseException:
         sender.send(("error", traceback.format_exc()))
     finally:
@@ -107,6 +115,8 @@ def _collect(connections: list[multiprocessing.connection.Connection], results: 
             if kind == "batch":
                 for index, result in payload:
                     results[index] = result
+            elif kind == "raised":
+                raise payload
             elif kind == "error":
                 raise RuntimeError(f"a worker process failed:\n{payload}")
             else:

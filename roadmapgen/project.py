@@ -22,7 +22,7 @@ from roadmapgen.load.versions import item_versions
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.document import Document
 from roadmapgen.model.graph import Corpus, link, relink
-from roadmapgen.model.read import ReadResult, read_document
+from roadmapgen.model.read import ReadResult, checked_front_matter, read_document
 from roadmapgen.model.survey import unnamed_data_files, with_responses
 
 ReadMany = Callable[[Iterable[SourceFile]], Iterator[ReadResult]]
@@ -98,7 +98,7 @@ def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_ser
     data_problems = data_file_problems(reads, files)
     log = read_log(config.project_dir)  # one git log for both the dates and the versions
     history = last_changed(config.project_dir, files.documents, log, latest)
-    versions = item_versions(config.project_dir, files.documents, log)
+    versions = item_versions(config.project_dir, files.documents, log, checked_front_matter)
     documents = (result.document for result in reads.values() if result.document is not None)
     corpus, problems = link(documents, files.assets, history, existing=reads.keys(), versions=versions)
     return Loaded(config, files, reads, history, corpus, tuple(problems + data_problems), _by_path(files))

@@ -26,6 +26,7 @@ from roadmapgen.cache import file_stamp
 from roadmapgen.load.git import git_output
 from roadmapgen.model.graph import Corpus
 from roadmapgen.pages.plan import PageSpec
+from roadmapgen.seal import Seal
 
 FileRecord = tuple[str, int, int]
 """(fingerprint, size, mtime_ns) of a written file."""
@@ -106,20 +107,25 @@ class Manifest:
     sites: dict[str, dict[str, FileRecord]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> Manifest:
+    def load(cls, path: Path, seal: Seal, output_dir: Path) -> Manifest:
+        """The manifest sealed for ``output_dir`` at ``path``; an empty one for anything else."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            sites = {name: {path: tuple(record) for path, record in files.items()}
+            payload = seal.open(_purpose(output_dir), path.read_bytes())
+            if payload is None:
+                return cls()
+            data = json.loads(payload)
+            sites = {str(name): {str(path): _record(record) for path, record in files.items()}
                      for name, files in data["sites"].items()}
-            return cls(data.get("inputs"), sites)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            inputs = data.get("inputs")
+            return cls(inputs if isinstance(inputs, str) else None, sites)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return cls()
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, seal: Seal, output_dir: Path) -> None:
         data = {"inputs": self.inputs, "sites": self.sites}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+            path.write_bytes(seal.seal(_purpose(output_dir), json.dumps(data, separators=(",", ":")).encode()))
         except OSError:
             pass  # without a manifest the next build renders everything again; nothing is wrong
 
@@ -141,6 +147,19 @@ class Manifest:
             return False
         return all(self.reusable(output_dir, audience, path, record[0]) is not None
                    for audience in audiences for path, record in self.sites[audience].items())
+
+
+def _purpose(output_dir: Path) -> str:
+    return f"manifest:{output_dir.resolve()}"
+
+
+def _record(value: object) -> FileRecord:
+    if not isinstance(value, list) or len(value) != 3:
+        raise TypeError("not a file record")
+    fingerprint, size, mtime_ns = value
+    if not (isinstance(fingerprint, str) and type(size) is int and type(mtime_ns) is int):
+        raise TypeError("not a file record")
+    return fingerprint, size, mtime_ns
 
 
 def input_stamp(paths: Iterable[Path], extra: Mapping[str, str]) -> tuple[str, int]:

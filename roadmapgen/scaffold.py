@@ -40,15 +40,30 @@ def name_for(kind: Kind, typed: str) -> Name:
     """
     typed = typed.strip()
     if kind.slug_rule == "version":
+        if len(typed) > MAX_NAME:
+            raise UsageError(f"a release version has at most {MAX_NAME} characters, not {len(typed)}")
         if not kind.valid_slug(typed):
             raise UsageError(f"{typed!r} is not a release version: use letters, digits and . + - (e.g. 3.8.0)")
         return Name(typed, typed)
-    if kind.valid_slug(typed):
+    if kind.valid_slug(typed) and len(typed) <= MAX_SLUG:
         return Name(typed, typed.replace("-", " ").capitalize())
-    slug = slugify(typed)
+    slug = shortened_slug(slugify(typed))
     if not slug:
         raise UsageError(f"cannot make a file name from {typed!r}: use letters or digits")
     return Name(slug, typed)
+
+
+MAX_SLUG = 80
+"""File names made from titles stay short enough for every file system and URL (the title keeps every word)."""
+MAX_NAME = 200
+
+
+def shortened_slug(slug: str) -> str:
+    """``slug`` cut to MAX_SLUG characters at a word boundary."""
+    if len(slug) <= MAX_SLUG:
+        return slug
+    cut = slug[: MAX_SLUG + 1].rsplit("-", 1)[0]
+    return cut if cut else slug[:MAX_SLUG]
 
 
 def new_document(content_dir: Path, kind_name: str, typed: str, today: dt.date) -> Path:
@@ -76,12 +91,14 @@ def _yaml_string(text: str) -> str:
 
 
 def _create(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as file:
             file.write(text)
     except FileExistsError:
         raise UsageError(f"{path} already exists; choose another name or edit that file") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
 
 
 _CONFIG = """\
@@ -125,6 +142,16 @@ _STARTER = (("objective", "Grow retention"), ("persona", "First persona"), ("ite
             ("release", "0.1.0"), ("feedback", "First interview"))
 
 
+def _usable_folder(folder: Path) -> None:
+    """Refuse a folder that is a file, or that would sit inside one."""
+    for place in (folder, *folder.parents):
+        if place.exists():
+            if not place.is_dir():
+                what = "is a file" if place == folder else f"is inside {place}, which is a file"
+                raise UsageError(f"cannot start a project in {folder}: it {what}")
+            return
+
+
 def init_project(folder: Path, today: dt.date) -> list[Path]:
     """Start a project in ``folder`` (made if missing); the files written.
 
@@ -132,6 +159,7 @@ def init_project(folder: Path, today: dt.date) -> list[Path]:
         UsageError: if a project or content folder is already there.
     """
     folder = folder.resolve()
+    _usable_folder(folder)
     for existing in (folder / CONFIG_FILE, folder / "content"):
         if existing.exists():
             raise UsageError(f"{existing} already exists; 'roadmapgen init' only starts new projects")

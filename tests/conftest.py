@@ -77,6 +77,18 @@ def _reproducible_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(FIXED_MTIME + 86400 * 61))
 
 
+@pytest.fixture(scope="session")
+def cache_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tests' own cache key, never the user's (~/.cache/roadmapgen/cache-key)."""
+    return tmp_path_factory.mktemp("cache-key") / "cache-key"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_key(monkeypatch: pytest.MonkeyPatch, cache_key_file: Path) -> None:
+    monkeypatch.setattr("roadmapgen.build.default_key_file", lambda: cache_key_file, raising=False)
+    monkeypatch.setenv("ROADMAPGEN_CACHE_KEY_FILE", str(cache_key_file))
+
+
 def pytest_report_header() -> str:
     return (
         f"python {sys.version.split()[0]}; browser tests required: {os.environ.get('ROADMAPGEN_REQUIRE_BROWSER', '0')}"

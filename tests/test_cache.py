@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from roadmapgen.audience.projector import Audience
 from roadmapgen.build import BuildOptions, BuildResult, build
 from roadmapgen.cache import DocumentCache, code_fingerprint, load_snapshot
 from roadmapgen.markdown.body import Body
 from roadmapgen.packs import StoredHtml, packs_in_use
+from roadmapgen.seal import Seal, load_seal
+from tests.helpers.gitrepo import git
+from tests.helpers.projects import SMALL_PROJECT
 from tests.helpers.sitefiles import replace_in, tree_bytes, write_files
 
 SOURCE_DATE = dt.date(2026, 3, 1)
@@ -56,8 +63,10 @@ def rewrite_under_old_size_and_mtime(path: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
 
 
-def snapshot_bodies(cache_dir: Path) -> list[Body]:
-    results = load_snapshot(DocumentCache(cache_dir, code_fingerprint())).results.values()
+def snapshot_bodies(cache_dir: Path, key_file: Path) -> list[Body]:
+    seal = load_seal(key_file, create=False)
+    assert seal is not None
+    results = load_snapshot(DocumentCache(cache_dir, code_fingerprint(), seal)).results.values()
     return [
         result.document.body for result in results if result.document is not None and result.document.body is not None
     ]
@@ -264,16 +273,17 @@ def test_a_lost_body_file_only_costs_time(small_project: Path, tmp_path: Path) -
     assert sites(tmp_path / "out") == uncached(small_project, tmp_path / "fresh")
 
 
-def test_a_snapshot_holds_bodies_by_place_not_by_text(small_project: Path, tmp_path: Path) -> None:
+def test_a_snapshot_holds_bodies_by_place_not_by_text(small_project: Path, tmp_path: Path,
+                                                      cache_key_file: Path) -> None:
     """What keeps a large rebuild's memory and start-up small: it loads no body it does not print."""
     cached(small_project, tmp_path / "out", cache_dir=tmp_path / "cache")
-    bodies = snapshot_bodies(tmp_path / "cache")
+    bodies = snapshot_bodies(tmp_path / "cache", cache_key_file)
     assert bodies and all(isinstance(body.internal_html, StoredHtml) for body in bodies)
     assert any("Alpha body." in body.public_html.load() for body in bodies)
 
 
 def test_bodies_move_into_one_file_when_a_snapshot_needs_too_many(small_project: Path, tmp_path: Path,
-                                                                   monkeypatch) -> None:
+                                                                   monkeypatch, cache_key_file: Path) -> None:
     """Every full read adds body files; a build must never need more open files than MAX_PACKS."""
     monkeypatch.setattr("roadmapgen.cache.MAX_PACKS", 1)
     cache = tmp_path / "cache"
@@ -281,6 +291,142 @@ def test_bodies_move_into_one_file_when_a_snapshot_needs_too_many(small_project:
         CHANGES[change](small_project)
         age(small_project)
         cached(small_project, tmp_path / "out", cache_dir=cache)
-        bodies = snapshot_bodies(cache)
+        bodies = snapshot_bodies(cache, cache_key_file)
         assert len(packs_in_use(html for body in bodies for html in (body.internal_html, body.public_html))) == 1
     assert sites(tmp_path / "out") == uncached(small_project, tmp_path / "fresh")
+
+
+# --- A cache is an input nobody reviews: whatever bytes are in it, it never runs code or changes a byte.
+
+
+class _Evil:
+    """What an attacker commits under .roadmapgen-cache/: a pickle that runs a command when loaded."""
+
+    def __init__(self, sentinel: Path) -> None:
+        self.sentinel = sentinel
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.sentinel}",))
+
+
+def _cache_files(cache: Path) -> list[Path]:
+    return sorted(path for path in cache.rglob("*") if path.is_file() and path.name != ".gitignore")
+
+
+def _plant_everywhere(cache: Path, blob_for: Callable[[Path], bytes]) -> None:
+    for path in _cache_files(cache):
+        path.write_bytes(blob_for(path))
+
+
+def test_a_planted_pickle_never_runs(small_project: Path, tmp_path: Path, run_cli, cache_key_file: Path) -> None:
+    """Raw pickles, and pickles sealed with the right key (as if it leaked): loading makes only
+    roadmapgen's own data classes, so neither runs, and the site is what the sources say."""
+    age(small_project)
+    cache = small_project / ".roadmapgen-cache"
+    cached(small_project, tmp_path / "out")
+    CHANGES["a body"](small_project)
+    age(small_project)
+    sentinel = tmp_path / "pwned"
+    evil = pickle.dumps(_Evil(sentinel))
+    _plant_everywhere(cache, lambda path: evil)
+    assert run_cli("check", small_project).code == 0
+    cached(small_project, tmp_path / "out")
+    assert not sentinel.exists()
+    seal = load_seal(cache_key_file, create=False)
+    assert seal is not None
+    code = next(cache.glob("documents-*")).name.removeprefix("documents-")
+    (cache / f"documents-{code}" / "snapshot.pickle").write_bytes(seal.seal(f"snapshot:{code}", evil))
+    assert run_cli("check", small_project).code == 0
+    cached(small_project, tmp_path / "out")
+    assert not sentinel.exists()
+    assert sites(tmp_path / "out") == uncached(small_project, tmp_path / "fresh")
+
+
+def test_a_genuine_entry_under_another_name_is_not_used(tmp_path: Path, cache_key_file: Path) -> None:
+    """A sealed result copied to another document's digest would show other text than the file
+    under review: a seal covers the name it was written for."""
+    seal = load_seal(cache_key_file, create=True)
+    assert seal is not None
+    documents = DocumentCache(tmp_path / "cache", "code", seal)
+    documents.store("a" * 32, b"result of file A")
+    assert documents.load("a" * 32) == b"result of file A"
+    (tmp_path / "cache/documents-code/bb").mkdir()
+    shutil.copy(tmp_path / "cache/documents-code/aa" / f"{'a' * 32}.pickle",
+                tmp_path / "cache/documents-code/bb" / f"{'b' * 32}.pickle")
+    assert documents.load("b" * 32) is None
+    other_key = DocumentCache(tmp_path / "cache", "code", Seal(b"k" * 32))
+    assert other_key.load("a" * 32) is None
+
+
+@pytest.mark.parametrize("where", ["cache folder", "key file"])
+def test_a_cache_that_git_tracks_is_refused(where: str, small_project: Path, tmp_path: Path, run_cli,
+                                             cache_key_file: Path, monkeypatch) -> None:
+    """Whatever a commit puts there is refused, loudly, before anything is read or written."""
+    git(small_project, "init", "-q")
+    cached(small_project, tmp_path / "out")
+    shown = ".roadmapgen-cache" if where == "cache folder" else "cache-key"
+    if where == "key file":
+        shutil.copy(cache_key_file, small_project / shown)
+        monkeypatch.setenv("ROADMAPGEN_CACHE_KEY_FILE", str(small_project / shown))
+    git(small_project, "add", "-f", shown)
+    for command in (("check",), ("build", "--out", tmp_path / "out2")):
+        result = run_cli(*command, small_project)
+        assert result.code == 1
+        assert f"{shown}:1:1: error: git tracks the build cache" in result.out + result.err
+    assert not (tmp_path / "out2").exists()
+    assert run_cli("build", small_project, "--out", tmp_path / "out2", "--no-cache").code == 0
+
+
+def test_the_cache_folder_ignores_itself(small_project: Path, tmp_path: Path) -> None:
+    git(small_project, "init", "-q")
+    cached(small_project, tmp_path / "out")
+    git(small_project, "add", ".")
+    assert not [name for name in git(small_project, "ls-files").split() if name.startswith(".roadmapgen-cache")]
+
+
+def test_check_never_makes_a_key(small_project: Path, tmp_path: Path, run_cli, monkeypatch) -> None:
+    key = tmp_path / "keys/cache-key"
+    monkeypatch.setenv("ROADMAPGEN_CACHE_KEY_FILE", str(key))
+    assert run_cli("check", small_project).code == 0
+    assert not key.exists()
+    assert run_cli("build", small_project, "--out", tmp_path / "out").code == 0
+    assert key.stat().st_mode & 0o077 == 0 and len(key.read_bytes()) == 32
+
+
+_MUTATIONS: dict[str, Callable[[bytes, int], bytes]] = {
+    "random bytes": lambda data, n: os.urandom(max(1, n % 4096)),
+    "one byte flipped": lambda data, n: data[: n % max(len(data), 1)] + bytes([data[n % len(data)] ^ 0x20])
+    + data[n % len(data) + 1 :] if data else b"x",
+    "cut short": lambda data, n: data[: n % max(len(data), 1)],
+    "bytes added": lambda data, n: data + os.urandom(1 + n % 64),
+    "emptied": lambda data, n: b"",
+}
+
+
+@pytest.fixture(scope="module")
+def cache_case(tmp_path_factory: pytest.TempPathFactory, cache_key_file: Path) -> tuple[Path, dict[str, bytes]]:
+    """A project whose cache holds every kind of file, and what a build without any cache makes of it."""
+    root = tmp_path_factory.mktemp("hostile-cache")
+    project = write_files(root / "project", SMALL_PROJECT)
+    return project, uncached(project, root / "reference")
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(choice=st.integers(min_value=0, max_value=10_000), mutation=st.sampled_from(sorted(_MUTATIONS)),
+       spot=st.integers(min_value=0, max_value=1 << 20))
+def test_any_bytes_in_any_cache_file_change_no_output_byte(cache_case, choice: int, mutation: str, spot: int,
+                                                           tmp_path_factory: pytest.TempPathFactory,
+                                                           cache_key_file: Path) -> None:
+    project, reference = cache_case
+    with patch("roadmapgen.build.default_key_file", lambda: cache_key_file):
+        root = tmp_path_factory.mktemp("run")
+        options = {"cache_dir": root / "cache"}
+        age(project)
+        cached(project, root / "out", **options)
+        files = _cache_files(root / "cache")
+        target = files[choice % len(files)]
+        target.write_bytes(_MUTATIONS[mutation](target.read_bytes(), spot))
+        result = build(project, BuildOptions(output_dir=root / "out", source_date=SOURCE_DATE, **options))
+        assert result.ok, [p.format() for p in result.report]
+        assert sites(root / "out") == reference, (target.name, mutation)

@@ -75,15 +75,79 @@ def test_github_workflow_shape(tmp_path: Path, run_cli) -> None:
     assert workflow["permissions"] == {}
     assert workflow["env"]["ROADMAPGEN"] == f"roadmapgen=={__version__}"
     jobs = workflow["jobs"]
-    assert jobs["check"]["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert jobs["check"]["permissions"] == {"contents": "read"}
+    assert jobs["comment"]["permissions"] == {"pull-requests": "write"}
     assert jobs["deploy-public"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["deploy-internal"]["permissions"] == {}
     uses = [step["uses"] for job in jobs.values() for step in job["steps"] if "uses" in step]
-    assert all(re.fullmatch(r"[\w-]+/[\w-]+@v\d+", action) for action in uses), uses
+    assert "actions/upload-pages-artifact@v4" in uses and "actions/deploy-pages@v5" in uses
     checkouts = [step for job in jobs.values() for step in job["steps"] if step.get("uses", "").startswith(
         "actions/checkout@")]
     assert checkouts and all(step["with"]["fetch-depth"] == 0 for step in checkouts)
-    assert "actions/upload-pages-artifact@v4" in uses and "actions/deploy-pages@v5" in uses
-    assert "cloudflare/wrangler-action@v3" in uses
+
+
+def _steps(job: dict) -> list[dict]:
+    return job.get("steps", [])
+
+
+def test_github_secrets_reach_one_job_that_installs_nothing(tmp_path: Path, run_cli) -> None:
+    """The Cloudflare token and the write token live in jobs without pip, roadmapgen or a checkout; the
+    jobs that install and run code can only read; no checkout keeps credentials; actions that receive a
+    secret from outside GitHub are pinned by commit; only the default branch builds and deploys."""
+    assert run_cli("init", tmp_path / "demo", "--ci", "github").code == 0
+    text = (tmp_path / "demo/.github/workflows/roadmap.yml").read_text()
+    workflow = yaml.safe_load(text)
+    jobs = workflow["jobs"]
+    with_secrets = {name for name, job in jobs.items() if "secrets." in yaml.safe_dump(job)}
+    assert with_secrets == {"deploy-internal"}
+    assert "secrets." not in yaml.safe_dump({key: value for key, value in workflow.items() if key != "jobs"})
+    for name, job in jobs.items():
+        runs_code = any("pip install" in step.get("run", "") or "roadmapgen" in step.get("run", "")
+                        or step.get("uses", "").startswith("actions/checkout@") for step in _steps(job))
+        if runs_code:
+            assert job["permissions"] == {"contents": "read"}, name
+            assert name not in with_secrets
+    for step in (step for job in jobs.values() for step in _steps(job)):
+        if step.get("uses", "").startswith("actions/checkout@"):
+            assert step["with"]["persist-credentials"] is False
+        action = step.get("uses", "")
+        if action and not action.startswith("actions/"):
+            assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action), action
+        elif action:
+            assert re.fullmatch(r"actions/[\w-]+@v\d+", action), action
+    secret_steps = [step for step in _steps(jobs["deploy-internal"]) if "secrets." in yaml.safe_dump(step)]
+    assert [step.get("uses", "run") for step in secret_steps] == [
+        "run", "cloudflare/wrangler-action@9acf94ace14e7dc412b076f2c5c20b8ce93c79cd"]
+    assert "CLOUDFLARE_API_TOKEN }}" not in yaml.safe_dump(secret_steps[0]["env"]).replace(" != ''", "")
+    assert "github.event.repository.default_branch" in jobs["build"]["if"]
+    assert jobs["deploy-public"]["needs"] == jobs["deploy-internal"]["needs"] == "build"
+    assert jobs["deploy-internal"]["environment"] == "internal-site"
+
+
+def test_gitlab_secrets_reach_one_job_and_the_internal_artifact_is_restricted(tmp_path: Path, run_cli) -> None:
+    assert run_cli("init", tmp_path / "demo", "--ci", "gitlab").code == 0
+    pipeline = yaml.safe_load((tmp_path / "demo/.gitlab-ci.yml").read_text())
+    assert pipeline["internal-site"]["artifacts"]["access"] == "developer"
+    holders = {name for name, job in pipeline.items() if "ROADMAPGEN_NOTE_TOKEN" in yaml.safe_dump(job)}
+    assert holders == {"roadmap-note"}
+    note = pipeline["roadmap-note"]
+    assert note["before_script"] == [] and note["cache"] == []  # no pip install, no restored cache
+    assert note["environment"]["name"] == "roadmapgen-notes"
+    for name in ("pages", "internal-site"):
+        assert pipeline[name]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert pipeline["variables"]["ROADMAPGEN_CACHE_KEY_FILE"] == "$CI_PROJECT_DIR/.roadmapgen-cache-key"
+
+
+@pytest.mark.parametrize("folder", ["my roadmap", "road$(touch x)map", "road${{ github.token }}", "-rf"])
+def test_odd_folder_names_are_refused_not_pasted(folder: str, tmp_path: Path, run_cli) -> None:
+    """Folder names land in YAML, shell and GitHub expressions: anything but plain characters is refused."""
+    project = tmp_path / "repo" / folder
+    assert run_cli("init", project).code == 0
+    git(tmp_path / "repo", "init", "-q")
+    for platform in ("github", "gitlab"):
+        result = run_cli("ci", platform, project)
+        assert result.code == 2 and "has characters a CI file cannot use safely" in result.err, result.err
+    assert not (tmp_path / "repo/.github").exists() and not (tmp_path / "repo/.gitlab-ci.yml").exists()
 
 
 def test_every_github_command_line_runs_green(pull_request: Path, tmp_path: Path, run_cli) -> None:
@@ -93,7 +157,9 @@ def test_every_github_command_line_runs_green(pull_request: Path, tmp_path: Path
     env = {name: str(value) for name, value in workflow["env"].items()} | {"RUNNER_TEMP": str(tmp_path)}
     lines = []
     for job in workflow["jobs"].values():
-        folder = pull_request / job.get("defaults", {}).get("run", {}).get("working-directory", ".")
+        if "defaults" not in job:
+            continue  # jobs that run no roadmapgen: the comment and the deploys
+        folder = pull_request / job["defaults"]["run"]["working-directory"]
         for step in job["steps"]:
             if "run" not in step or step["run"].startswith("python -m pip install"):
                 continue  # installing is what this test environment did already
@@ -114,18 +180,21 @@ def test_every_gitlab_command_line_runs_green(pull_request: Path, tmp_path: Path
     assert pipeline["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert pipeline["pages"]["artifacts"]["paths"] == ["public"]
     assert pipeline["variables"]["GIT_DEPTH"] == "0"
-    env = {name: str(value) for name, value in pipeline["variables"].items()} | {
+    env = {name: str(value).replace("$CI_PROJECT_DIR", str(pull_request))  # as GitLab expands variables
+           for name, value in pipeline["variables"].items()} | {
         "CI_PROJECT_DIR": str(pull_request), "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}
     before = [line for line in pipeline["default"]["before_script"] if not line.startswith("python -m pip install")]
     lines = [("\n".join([*before, line]), env, pull_request)
              for name in ("check", "build", "roadmap-diff", "pages", "internal-site")
              for line in pipeline[name]["script"]]
+    lines += [(line, env | {"ROADMAPGEN_NOTE_TOKEN": ""}, pull_request) for line in pipeline["roadmap-note"]["script"]]
     run_lines(lines, tmp_path)
     assert (pull_request / "public/index.html").is_file()
     assert (pull_request / "site/internal/index.html").is_file()
     assert "| added | [0.1.0](<https://roadmap.example.com/releases/0.1.0/>) |" in (
         pull_request / "roadmap-diff.md").read_text()
     assert (pull_request / "gl-code-quality-report.json").read_text().strip() == "[]"
+    assert (pull_request / ".roadmapgen-cache-key").stat().st_size == 32  # sealed with the key GitLab caches
 
 
 def test_ci_files_are_never_overwritten(tmp_path: Path, run_cli) -> None:

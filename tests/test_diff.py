@@ -213,3 +213,52 @@ def test_three_dot_range_compares_from_where_the_branch_left(repo: Path, run_cli
     two_dots = run_cli("diff", "main..feature", project, "--format", "json")
     two_dots = {c["slug"] for c in json.loads(two_dots.out)["changes"]}
     assert {"macros", "dark-mode"} <= two_dots
+
+
+def _public_items(project: Path, out: Path, run_cli) -> dict[str, dict[str, object]]:
+    assert run_cli("build", project, "--out", out, "--audience", "public", "--no-cache").code == 0
+    items = json.loads((out / "public/roadmap.json").read_text(encoding="utf-8"))["items"]
+    return {item["slug"]: {name: item.get(name) for name in ("title", "status", "horizon", "target")}
+            for item in items}
+
+
+def test_the_public_diff_is_what_building_both_revisions_publishes(tmp_path: Path, run_cli) -> None:
+    """A revision's .gitattributes may hide a file from `git archive` (export-ignore), write commit
+    metadata into one (export-subst) or run a filter over it: none of it may change what diff reads.
+    The reference is a build of each revision from a clean clone, whose checkout applies nothing."""
+    root = tmp_path / "repo"
+    copy_example(root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "before")
+    roadmap = root / "content/roadmap"
+    (roadmap / "kanban-view.md").write_text(
+        "---\ntitle: Kanban view\nstatus: planned\nhorizon: later\nvisibility: public\n---\nTickets as cards.\n")
+    replace_in(roadmap / "macros.md", "summary: Save common replies", "summary: $Format:%ae %s$ Save common replies")
+    replace_in(roadmap / "dark-mode.md", "title:", "title: Tickets")
+    (root / ".gitattributes").write_text("content/roadmap/kanban-view.md export-ignore\n"
+                                         "content/roadmap/macros.md export-subst\n"
+                                         "content/roadmap/dark-mode.md filter=secret\n")
+    git(root, "config", "filter.secret.smudge", "sed s/Tickets/Secret-customer-Acme/")
+    git(root, "config", "filter.secret.clean", "cat")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Launch plan for Acme Corp")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(root), str(clone))
+    references = {}
+    for revision in ("main~1", "main"):
+        git(clone, "checkout", "-q", f"origin/{revision}")
+        references[revision] = _public_items(clone, tmp_path / f"out-{len(references)}", run_cli)
+    before, after = references["main~1"], references["main"]
+    result = run_cli("diff", "HEAD~1", "HEAD", root, "--audience", "public", "--format", "json")
+    assert result.code == 0, result.err
+    changes = [c for c in json.loads(result.out)["changes"] if c["kind"] == "item"]
+    assert {c["slug"] for c in changes if c["change"] == "added"} == after.keys() - before.keys() == {"kanban-view"}
+    assert {c["slug"] for c in changes if c["change"] == "removed"} == before.keys() - after.keys()
+    renamed = {c["slug"]: c["after"] for c in changes if c["change"] == "renamed"}
+    assert renamed == {slug: after[slug]["title"] for slug in before.keys() & after.keys()
+                       if before[slug]["title"] != after[slug]["title"]}
+    assert renamed["dark-mode"].startswith("Tickets")
+    text = run_cli("diff", "HEAD~1", "HEAD", root, "--audience", "public").out
+    for secret in ("pm@example.com", "Acme Corp", "Secret-customer-Acme"):
+        assert secret not in result.out + text

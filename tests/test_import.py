@@ -21,7 +21,8 @@ EXAMPLE_IMPORT = ("import", "feedback", "imports/helpdesk-tickets-2026-11.csv", 
 
 def rows_csv(*rows: dict[str, str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(dict.fromkeys(name for row in rows for name in row)),
+                            lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
@@ -132,16 +133,21 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 def test_any_row_text_round_trips_into_a_document_inside_feedback(small_project: Path, tmp_path_factory, run_cli,
                                                                   customer: str, quote: str, tag: str,
                                                                   body: str, import_id: str) -> None:
-    """Whatever an export holds (YAML syntax, '---', '../', markup), it lands in content/feedback/ as text;
-    the file is named from the customer, or from the id when there is no customer."""
+    """Whatever an export holds (YAML syntax, '---', '../', markup), it lands in content/feedback/ as text
+    that reads back the same, or the row is refused at its line and nothing is written: never a file that
+    `check` rejects. The file is named from the customer, or from the id when there is no customer."""
     folder = tmp_path_factory.mktemp("rows")
     export = folder / "rows.csv"
     export.write_text(rows_csv({"date": "2026-05-01", "source": "review", "customer": customer, "quote": quote,
                                 "tags": tag, "body": body, "import_id": import_id}), encoding="utf-8")
     before = {p for p in small_project.rglob("*")}
     result = run_cli("import", "feedback", export, small_project)
-    assert result.code == 0, result.err
     created = sorted({p for p in small_project.rglob("*")} - before)
+    if result.code == 1:  # a body check refuses (a ':::' line, say): refused here first
+        assert result.err.startswith(f"{export}:2:1: error: ") and created == []
+        return
+    assert result.code == 0, result.err
+    assert run_cli("check", small_project, "--strict").code == 0
     assert len(created) == 1 and created[0].parent == small_project / "content/feedback"
     report = Report()
     project = load_project(small_project, report)
@@ -165,3 +171,85 @@ def test_an_import_never_writes_through_a_linked_feedback_folder(small_project: 
     result = run_cli("import", "feedback", export, small_project)
     assert result.code == 1 and "is a symbolic link" in result.err
     assert list(outside.iterdir()) == []
+
+
+def test_a_row_check_would_reject_is_refused_at_its_line(small_project: Path, run_cli, tmp_path: Path) -> None:
+    """Each would-be file goes through check's reader and rules: its body, its links, its size once YAML
+    has escaped it. Before, these were written and every later build failed until someone edited them."""
+    export = tmp_path / "rows.csv"
+    export.write_text(rows_csv(
+        {"date": "2026-11-01", "source": "survey", "body": "Fine <!-- but this is published --> text."},
+        {"date": "2026-11-02", "source": "survey", "body": "See [the plan](../roadmap/nope.md)."},
+        {"date": "2026-11-03", "source": "survey", "body": "::: secret\nNot a block\n:::"},
+        {"date": "2026-11-04", "source": "survey", "quote": "\ufffe" * 100_000, "customer": "\ufffe" * 100_000},
+        {"date": "2026-11-05", "source": "survey", "body": "See [the plan](../roadmap/alpha.md)."},
+    ), encoding="utf-8")
+    before = {p.name for p in (small_project / "content/feedback").iterdir()}
+    result = run_cli("import", "feedback", export, small_project)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"{export}:2:1: error: HTML comments are not hidden: they would be published as text; use a "
+        "'::: internal' block for notes",
+        f"{export}:3:1: error: link to a missing file: content/roadmap/nope.md",
+        f"{export}:4:1: error: ':::' closes no '::: internal' block",
+        f"{export}:4:1: error: unknown block '::: secret'; the only block is '::: internal'",
+        f"{export}:7:1: error: YAML block is larger than 1 MiB",  # the row before spans three lines
+    ]
+    created = {p.name for p in (small_project / "content/feedback").iterdir()} - before
+    assert created == {"2026-11-05-survey-row-" + next(iter(created)).rsplit("-row-")[1]}
+    assert run_cli("check", small_project, "--strict").code == 0
+
+
+def test_many_rows_of_one_name_each_get_their_own_file(small_project: Path, run_cli, tmp_path: Path,
+                                                      monkeypatch) -> None:
+    """Finding a free name costs one look-up per row, however many rows share a name."""
+    from roadmapgen import importer
+
+    probes = []
+
+    class CountingSet(set):
+        def __contains__(self, name: object) -> bool:
+            probes.append(name)
+            return super().__contains__(name)
+
+    real_open = importer._Folder.open.__func__
+
+    def counting_open(cls, content_dir, files):  # type: ignore[no-untyped-def]
+        folder = real_open(cls, content_dir, files)
+        folder.taken = CountingSet(folder.taken)
+        return folder
+
+    monkeypatch.setattr(importer._Folder, "open", classmethod(counting_open))
+    (small_project / "content/feedback/2026-11-01-survey-acme.md").write_text("---\ndate: 2026-11-01\n"
+                                                                              "source: survey\n---\n")
+    export = tmp_path / "rows.csv"
+    rows = 1500
+    export.write_text("date,source,customer,quote\n" + "".join(f"2026-11-01,survey,Acme,q{n}\n" for n in range(rows)))
+    result = run_cli("import", "feedback", export, small_project)
+    assert result.code == 0, result.err
+    names = {p.name for p in (small_project / "content/feedback").glob("2026-11-01-survey-acme*")}
+    assert len(names) == rows + 1 and "2026-11-01-survey-acme-1501.md" in names
+    assert len(probes) <= 2 * rows
+
+
+def test_a_feedback_path_that_is_a_file_is_a_clear_error(small_project: Path, run_cli, tmp_path: Path) -> None:
+    feedback = small_project / "content/feedback"
+    for path in feedback.iterdir():
+        path.unlink()
+    feedback.rmdir()
+    feedback.write_text("not a folder")
+    export = tmp_path / "rows.csv"
+    export.write_text("date,source\n2026-11-01,survey\n")
+    result = run_cli("import", "feedback", export, small_project)
+    assert result.code == 1
+    assert result.err.startswith("content/feedback:1:1: error: is a file, not a folder")
+    assert "Traceback" not in result.err and feedback.read_text() == "not a folder"
+
+
+def test_a_cell_past_the_csv_limit_is_located_at_its_row(small_project: Path, run_cli, tmp_path: Path) -> None:
+    export = tmp_path / "rows.csv"
+    export.write_text(rows_csv({"date": "2026-11-01", "source": "survey", "quote": "ok"},
+                               {"date": "2026-11-02", "source": "survey", "quote": "x" * 200_000}))
+    result = run_cli("import", "feedback", export, small_project)
+    assert result.code == 1
+    assert result.err.splitlines() == [f"{export}:3:1: error: not valid CSV: a cell is longer than 131,072 characters"]

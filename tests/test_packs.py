@@ -6,7 +6,9 @@ import os
 import time
 from pathlib import Path
 
-from roadmapgen.packs import Pack, PackWriter, remove_packs
+import pytest
+
+from roadmapgen.packs import CacheDamaged, Pack, PackWriter, remove_packs
 
 
 def test_html_reads_back_as_written(tmp_path: Path) -> None:
@@ -20,7 +22,17 @@ def test_an_open_pack_stays_readable_after_another_build_deletes_it(tmp_path: Pa
     stored = PackWriter(tmp_path).put("<p>still here</p>")
     opened = Pack.open(stored.pack.path)
     os.unlink(stored.pack.path)
-    assert opened.read(stored.offset, stored.length) == "<p>still here</p>"
+    assert opened.read(stored.offset, stored.length, stored.check) == "<p>still here</p>"
+
+
+def test_a_pack_changed_after_it_was_written_is_caught_not_printed(tmp_path: Path) -> None:
+    stored = PackWriter(tmp_path).put("<p>reviewed</p>")
+    Path(stored.pack.path).write_bytes(b"<p>forged!</p>")  # same length, other bytes
+    with pytest.raises(CacheDamaged):
+        Pack.open(stored.pack.path).read(stored.offset, stored.length, stored.check)
+    Path(stored.pack.path).write_bytes(b"<p>")
+    with pytest.raises(CacheDamaged):
+        Pack.open(stored.pack.path).read(stored.offset, stored.length, stored.check)
 
 
 def test_only_old_unused_packs_are_removed(tmp_path: Path) -> None:

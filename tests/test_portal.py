@@ -294,3 +294,40 @@ def test_the_public_history_holds_only_versions_made_in_public(steps: list) -> N
     events = item_changes(public_versions(versions), ())
     assert all(event.date in public_days and event.commit == "" and event.change != "visibility" for event in events)
     assert len([event for event in events if event.change == "added"]) == (1 if public_days else 0)
+
+
+def test_commits_that_never_passed_check_leave_nothing_in_history(tmp_path: Path, run_cli) -> None:
+    """Intermediate commits of a pull request may never have passed `check`: a title hiding a
+    'visibility: public' line (check reads the version as internal), duplicate keys, free text where a
+    status or horizon belongs. Only versions check accepts count; nothing else reaches any page or feed."""
+    import json
+
+    from tests.helpers.sitefiles import tree_bytes
+
+    project = write_files(tmp_path / "p", PROJECT)
+    item = project / "content/roadmap/sso.md"
+    head = "---\ntitle: SSO\n"
+    item.write_text(head + "status: planned\nhorizon: later\nvisibility: internal\n---\nBody.\n")
+    git(project, "init", "-q", "-b", "main")
+    _commit(project, "sso, internal", "2026-03-01")
+    item.write_text('---\ntitle: "SSO\nvisibility: public\n"\nstatus: in-progress\nhorizon: later\n---\nBody.\n')
+    _commit(project, "a title hiding a visibility line", "2026-03-15")
+    item.write_text(head + "status: planned\nstatus: Rgsecretdup\nhorizon: now\nvisibility: public\n---\nBody.\n")
+    _commit(project, "duplicate keys", "2026-04-01")
+    item.write_text(head + "status: planned\nhorizon: Rgsecretfree deal with Acme\nvisibility: public\n---\n")
+    _commit(project, "free text", "2026-04-15")
+    item.write_text(head + "status: beta\nhorizon: now\ntarget: Rgsecrettarget\nvisibility: public\n---\n")
+    _commit(project, "a target that is no target", "2026-04-20")
+    item.write_text(head + "status: beta\nhorizon: now\nvisibility: public\n---\nBody.\n")
+    _commit(project, "beta, now, public", "2026-05-01")
+    assert run_cli("check", project).code == 0
+    assert run_cli("build", project, "--out", tmp_path / "out").code == 0
+    for audience in ("public", "internal"):
+        for name, data in tree_bytes(tmp_path / "out" / audience).items():
+            assert b"Rgsecret" not in data, (audience, name)
+            assert b"2026-03-15" not in data or audience == "internal", name
+    items = json.loads((tmp_path / "out/public/roadmap.json").read_text())["items"]
+    events = [(event["date"], event["change"]) for item in items if item["slug"] == "sso" for event in item["changes"]]
+    assert events == [("2026-05-01", "added")]
+    internal = (tmp_path / "out/internal/roadmap/sso/index.html").read_text()
+    assert "Made public" in internal and "Planned → In progress" in internal  # valid, internal: shown there only

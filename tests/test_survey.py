@@ -134,6 +134,20 @@ def test_a_survey_metric_shows_counts_internally_and_values_alone_publicly(
     ({"content/metrics/nps.yaml": "name: NPS\nkind: nps\n"},
      "content/metrics/nps.yaml:1:1: error: missing required key 'points' (a list of {date, value}), or "
      "'responses' naming a CSV of survey responses"),
+    ({"content/metrics/answers.csv": "date,score\n2026-01-03,--5\n"},
+     "content/metrics/answers.csv:2:1: error: 'score' must be a whole number from 0 to 10 for NPS, not '--5'"),
+    ({"content/metrics/answers.csv": "date,score\n2026-01-03,\u00b2\n"},
+     "content/metrics/answers.csv:2:1: error: 'score' must be a whole number from 0 to 10 for NPS, not '\u00b2'"),
+    ({"content/metrics/answers.csv": "date,score\n2026-01-03,\u0663\n"},
+     "content/metrics/answers.csv:2:1: error: 'score' must be a whole number from 0 to 10 for NPS, not '\u0663'"),
+    ({"content/metrics/answers.csv": "date,score\n2026-01-03," + "9" * 5000 + "\n"},
+     "content/metrics/answers.csv:2:1: error: 'score' must be a whole number from 0 to 10 for NPS, not '"
+     + "9" * 40 + "…'"),
+    ({"content/metrics/answers.csv": "date,score\n\u0662\u0660\u0662\u0666-01-03,5\n"},
+     "content/metrics/answers.csv:2:1: error: 'date' must be a date like 2026-03-31, not "),
+    ({"content/metrics/answers.csv": "date,score\n0001-01-01,5\n2026-01-03,7\n9999-12-31,9\n"},
+     "content/metrics/answers.csv:2:1: error: 'date' 0001-01-01 is more than 100 years before the latest response "
+     "(9999-12-31); check the dates"),
     ({"content/metrics/stray.csv": "date,score\n"},
      "content/metrics/stray.csv:1:1: error: no metric names this file; a survey metric's 'responses' key names "
      "its CSV of responses"),
@@ -180,3 +194,39 @@ def test_any_bytes_in_a_responses_file_give_values_or_located_errors(data: bytes
     else:
         assert computed.survey is not None and computed.fields.points
         assert all(-100 <= point.value <= 100 for point in computed.fields.points)
+
+
+def test_a_survey_may_reach_the_last_day_a_date_can_have(small_project: Path, out_dir: Path, run_cli) -> None:
+    write_files(small_project, {**SURVEY, "content/metrics/answers.csv": "date,score\n9999-12-31,9\n9999-10-01,3\n"})
+    result = run_cli("build", small_project, "--out", out_dir)
+    assert result.code == 0, result.err
+    assert "9999-12" in (out_dir / "internal/metrics/index.html").read_text()
+
+
+_DAYS = st.dates().map(dt.date.isoformat) | st.sampled_from(
+    ["9999-12-31", "0001-01-01", "\u0662\u0660\u0662\u0666-01-03", "2026-02-30", "2026-01-03T25:00", ""])
+_SCORES = (st.integers(min_value=-10**6, max_value=10**6).map(str)
+           | st.sampled_from(["--5", "\u00b2", "\u0663", "9" * 5000, "1e1", " 5", "+5", "0x5", "5.0"])
+           | st.text(alphabet="0123456789-\u0660\u0663\u00b2", max_size=8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_DAYS, _SCORES), max_size=12), st.sampled_from(["nps", "csat", "ces"]),
+       st.sampled_from(["month", "quarter"]))
+def test_any_dates_and_scores_give_bounded_values_or_located_errors(rows: list[tuple[str, str]], kind: str,
+                                                                   period: str) -> None:
+    """Extreme dates, digits of other scripts, signs and huge numbers: a value per period, at most 100
+    years of periods, or an error at the row's line; nothing raises."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([("date", "score"), *rows])
+    yaml = f"name: S\nkind: {kind}\nresponses: metrics/answers.csv\nperiod: {period}\n".encode()
+    document = parse_document(SourceFile("metric", "s", "content/metrics/s.yaml", "metrics/s.yaml", Path("s.yaml")),
+                              yaml, BodyParser()).document
+    assert document is not None
+    computed, problems = attach_survey(document, out.getvalue().encode(), "content/metrics/answers.csv")
+    assert all(1 <= problem.line <= len(rows) + 1 for problem in problems)
+    if not problems:
+        assert computed.survey is not None and len(computed.survey.periods) <= 100 * 12 + 12

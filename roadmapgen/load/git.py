@@ -31,6 +31,15 @@ def git_names(root: Path, project_dir: Path, paths: Iterable[str]) -> list[str]:
     return [f"{prefix}/{path}" if prefix else path for path in paths]
 
 
+def tracked_files(path: Path) -> list[str]:
+    """The files under ``path`` (a file or folder, which need not exist) that git tracks, as git names them."""
+    folder = path.absolute()
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    found = git_output(folder, "ls-files", "-z", "--full-name", "--", str(path.absolute()), timeout=30)
+    return [name for name in (found or "").split("\0") if name]
+
+
 def is_shallow(cwd: Path) -> bool:
     """Whether ``cwd`` is in a shallow clone (CI's default checkout: the last commit, no history)."""
     return (git_output(cwd, "rev-parse", "--is-shallow-repository", timeout=10) or "").strip() == "true"
@@ -71,6 +80,22 @@ class ProjectLog:
     """Git name (relative to ``root``) -> the commits touching it, newest first."""
 
 
+def commit_day(stamp: str) -> dt.date:
+    """The UTC day of a commit's timestamp, as git prints it. A commit date is whatever its author's
+    clock (or tool) said: one before 1970 or after 9999 is held to the nearest day a date can be."""
+    try:
+        seconds = int(stamp)
+    except ValueError:
+        return _EPOCH
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        return dt.date.max if seconds > 0 else _EPOCH
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
 def read_log(project_dir: Path) -> ProjectLog | None:
     """The project's log; None outside git or when git fails."""
     root = repository_root(project_dir)
@@ -87,7 +112,7 @@ def read_log(project_dir: Path) -> ProjectLog | None:
     for line in log.splitlines():
         if line.startswith("\0"):
             short, stamp = line[1:].split(" ")
-            day = dt.datetime.fromtimestamp(int(stamp), dt.UTC).date()
+            day = commit_day(stamp)
         elif line.startswith(":"):
             meta, _, name = line.partition("\t")
             fields = meta.split(" ")

@@ -53,6 +53,7 @@ def read_csv(data: bytes, shown: str) -> CsvTable:
     if len(data) > MAX_CSV_BYTES:
         raise ContentError(shown, 1, 1, "file is larger than 64 MiB")
     reader = csv.reader(io.StringIO(decode(data, shown), newline=""), strict=True)
+    start = 1
     try:
         columns = tuple(name.strip().lower() for name in next(reader, []))
         rows = []
@@ -62,5 +63,8 @@ def read_csv(data: bytes, shown: str) -> CsvTable:
                 rows.append(CsvRow(start, {name: cell.strip() for name, cell in zip(columns, record, strict=False)}))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise ContentError(shown, max(reader.line_num, 1), 1, f"not valid CSV: {error}") from None
+        found = str(error)
+        if "field larger than field limit" in found:
+            found = f"a cell is longer than {csv.field_size_limit():,} characters"
+        raise ContentError(shown, start, 1, f"not valid CSV: {found}") from None
     return CsvTable(columns, tuple(rows))

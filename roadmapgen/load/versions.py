@@ -2,24 +2,25 @@
 
 The project's one ``git log`` (:class:`~roadmapgen.load.git.ProjectLog`) lists the commits
 touching each item file, and one ``git cat-file --batch`` reads every version of every item
-file, so the cost does not grow with one git process per file. A version whose front matter
-cannot be read is skipped: history never stops a build. Outside git, or in a shallow clone's
-single commit, items simply have the versions there are.
+file, so the cost does not grow with one git process per file. Outside git, or in a shallow
+clone's single commit, items simply have the versions there are.
+
+A past version is an input nobody reviewed — an intermediate commit of a pull request may
+never have passed `check` — so it counts only if ``judge`` (`check`'s own reader and rules,
+passed in by the caller) accepts it whole; one it does not is skipped, never read half-way.
+Its values come from the validated model, never from the file's text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from roadmapgen.errors import ContentError
-from roadmapgen.load.frontmatter import split_front_matter
 from roadmapgen.load.git import ProjectLog, git_names
 from roadmapgen.load.layout import SourceFile
-from roadmapgen.load.yamlsafe import top_level_scalars
+from roadmapgen.load.revision import RevisionError, read_blobs
 
 TRACKED = ("status", "horizon", "target", "visibility")
 """The front-matter keys a version keeps: what an item's followers hear about."""
@@ -37,57 +38,35 @@ class Version:
         return dict(self.fields).get(name)
 
 
-def item_versions(project_dir: Path, sources: Iterable[SourceFile], log: ProjectLog | None
+Judge = Callable[[SourceFile, bytes], object | None]
+"""A past version's bytes -> its validated front matter (with TRACKED attributes), or None if `check` rejects it."""
+
+
+def item_versions(project_dir: Path, sources: Iterable[SourceFile], log: ProjectLog | None, judge: Judge
                   ) -> dict[str, tuple[Version, ...]]:
-    """Committed versions of each item file among ``sources``, oldest first, by document key."""
+    """Committed versions of each item file among ``sources`` that ``judge`` accepts, oldest first, by key."""
     items = [source for source in sources if source.kind == "item"]
     if log is None or not items:
         return {}
-    names = dict(zip(git_names(log.root, project_dir, (source.path for source in items)), (s.key for s in items),
-                     strict=True))
+    names = dict(zip(git_names(log.root, project_dir, (source.path for source in items)), items, strict=True))
     wanted = [(commit, name) for name in names for commit in reversed(log.commits.get(name, ())) if commit.blob]
-    texts = _blobs(log.root, [commit.blob for commit, _ in wanted])
+    try:
+        contents = read_blobs(log.root, [commit.blob for commit, _ in wanted])
+    except RevisionError:
+        return {}
+    judged: dict[str, tuple[tuple[str, str | None], ...] | None] = {}
     found: dict[str, list[Version]] = {}
-    for (commit, name), text in zip(wanted, texts, strict=True):
-        fields = _fields(text, name)
+    for (commit, name), data in zip(wanted, contents, strict=True):
+        if commit.blob not in judged:
+            judged[commit.blob] = None if data is None else _fields(judge(names[name], data))
+        fields = judged[commit.blob]
         if fields is not None:
-            found.setdefault(names[name], []).append(Version(commit.short, commit.day, fields))
+            found.setdefault(names[name].key, []).append(Version(commit.short, commit.day, fields))
     return {key: tuple(versions) for key, versions in found.items()}
 
 
-def _blobs(root: Path, specs: list[str]) -> list[str | None]:
-    """The text of each blob, by id (looked up directly: naming ``commit:path`` would make git walk a
-    10,000-entry tree for every one)."""
-    if not specs:
-        return []
-    try:
-        done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input="\n".join(specs).encode() + b"\n",
-                              capture_output=True, check=False, timeout=600)
-    except (OSError, subprocess.SubprocessError):
-        return [None] * len(specs)
-    output, position = done.stdout, 0
-    texts: list[str | None] = []
-    for _ in specs:
-        end = output.find(b"\n", position)
-        header = output[position:end].split(b" ")
-        position = end + 1
-        if len(header) != 3 or header[1] != b"blob":
-            texts.append(None)
-            continue
-        size = int(header[2])
-        texts.append(output[position:position + size].decode("utf-8", "replace"))
-        position += size + 1
-    return texts
-
-
-def _fields(text: str | None, name: str) -> tuple[tuple[str, str | None], ...] | None:
-    if text is None:
+def _fields(front_matter: object | None) -> tuple[tuple[str, str | None], ...] | None:
+    if front_matter is None:
         return None
-    try:
-        split = split_front_matter(text.replace("\r\n", "\n"), name)  # a past version: read, not judged
-    except ContentError:
-        return None
-    found = top_level_scalars(split.front_matter, TRACKED)
-    if found is None:
-        return None
-    return tuple((key, found.get(key)) for key in TRACKED)
+    values = ((key, getattr(front_matter, key, None)) for key in TRACKED)
+    return tuple((key, None if value is None else str(value)) for key, value in values)

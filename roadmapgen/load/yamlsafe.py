@@ -9,7 +9,7 @@ no control characters, only text keys.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -177,44 +177,3 @@ class _Walker:
 
 def _short_tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
-
-
-NULL_TAG = "tag:yaml.org,2002:null"
-
-
-def top_level_scalars(text: str, keys: Collection[str]) -> dict[str, str | None] | None:
-    """The text of each of ``keys`` that the top-level mapping gives a scalar; None if ``text`` is not a
-    mapping or not YAML. Only the node tree is made, nothing is constructed: quick enough for every
-    version of every file in a history, and a place where no value is ever run or expanded."""
-    try:
-        root = yaml.compose(_top_level_entries(text, keys), Loader=_Composer)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    if not isinstance(root, yaml.MappingNode):
-        return None
-    found: dict[str, str | None] = {}
-    for key, value in root.value:
-        if isinstance(key, yaml.ScalarNode) and key.value in keys and isinstance(value, yaml.ScalarNode):
-            found[key.value] = None if value.tag == NULL_TAG else value.value
-    return found
-
-
-def _top_level_entries(text: str, keys: Collection[str]) -> str:
-    """The lines of a block mapping's top-level ``keys`` and their indented continuations; all of
-    ``text`` when it is not a block mapping (a flow mapping, say). Most of a front matter (stories,
-    RICE, lists) is then never parsed."""
-    lines = text.split("\n")
-    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
-    if not first[:1].isalpha() and first[:1] not in "\"'":
-        return text
-    kept, keeping = [], False
-    for line in lines:
-        if line[:1].isspace() or not line:
-            if keeping:
-                kept.append(line)
-            continue
-        name = line.split(":", 1)[0].strip().strip("\"'")
-        keeping = name in keys and ":" in line
-        if keeping:
-            kept.append(line)
-    return "\n".join(kept) + "\n" if kept else "{}\n"

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from roadmapgen.errors import ContentError
+from roadmapgen.errors import ContentError, Severity
 from roadmapgen.load.frontmatter import decode, split_front_matter
 from roadmapgen.load.layout import KINDS, SourceFile
 from roadmapgen.load.yamlsafe import KeyPath, Place, YamlDocument, read_yaml
 from roadmapgen.markdown.body import Body
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.document import Document
+from roadmapgen.model.fields import FrontMatter
 from roadmapgen.model.graph import front_matter_references
 from roadmapgen.model.rules import document_rules
 from roadmapgen.packs import PackWriter
@@ -74,6 +75,30 @@ def parse_document(source: SourceFile, data: bytes, parser: BodyParser) -> ReadR
     document = Document(source, fields, front_matter.places, body, file_digest(source, data), meta)
     problems.extend(document_rules(document))
     return ReadResult(replace(document, places=_places_for_later(document)), tuple(problems))
+
+
+def checked_front_matter(source: SourceFile, data: bytes) -> FrontMatter | None:
+    """The front matter of ``data`` (a past version of ``source``, say) if `check` finds no error in
+    it — the same decoding, strict YAML, model and rules as for the file today — else None.
+    The body is not parsed: nothing a past version's body holds is ever used."""
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    try:
+        text = decode(data, source.path)
+        if KINDS[source.kind].has_body:
+            split = split_front_matter(text, source.path)
+            front_matter = read_yaml(split.front_matter, source.path, split.front_matter_line)
+        else:
+            front_matter = read_yaml(text, source.path)
+    except ContentError:
+        return None
+    fields, errors = validate(KINDS[source.kind].model, front_matter.data, front_matter.places, source.path)
+    if fields is None or errors:
+        return None
+    document = Document(source, fields, front_matter.places, None, "", "")
+    if any(problem.severity is Severity.ERROR for problem in document_rules(document)):
+        return None
+    return fields
 
 
 def _places_for_later(document: Document) -> dict[KeyPath, Place]:

@@ -18,7 +18,8 @@ import calendar
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from roadmapgen.errors import ContentError
@@ -86,12 +87,23 @@ def summarise(kind: str, period: str, answers: Iterable[tuple[dt.date, int]]) ->
         return ()
     first, last = min(end for _, end in by_period), max(end for _, end in by_period)
     found: list[SurveyPeriod] = []
-    day = first
-    while day <= last:
-        label, end = period_of(day, period)
+    for end in _period_ends(first, last, period):
+        label, _ = period_of(end, period)
         found.append(_period(kind, label, end, by_period.get((label, end), [])))
-        day = end + dt.timedelta(days=1)
     return tuple(found)
+
+
+def _period_ends(first: dt.date, last: dt.date, period: str) -> Iterator[dt.date]:
+    """The last day of each month or quarter from ``first``'s to ``last``'s (counted, never past 9999)."""
+    step = 3 if period == "quarter" else 1
+    month = first.year * 12 + first.month - 1
+    while True:
+        year, month_of_year = divmod(month, 12)
+        end = dt.date(year, month_of_year + 1, calendar.monthrange(year, month_of_year + 1)[1])
+        yield end
+        if end >= last:
+            return
+        month += step
 
 
 def _period(kind: str, label: str, end: dt.date, scores: Sequence[int]) -> SurveyPeriod:
@@ -141,6 +153,11 @@ def _rounded(value: float, low: float, high: float, places: int) -> tuple[float,
 _ESTIMATES = {"nps": nps, "csat": csat, "ces": ces}
 
 
+MAX_YEARS = 100
+"""A survey's answers span at most this many years: what a metrics page can be asked to show."""
+_SCORE = re.compile(r"[0-9]{1,2}")
+
+
 def read_answers(table: CsvTable, kind: str, shown: str) -> tuple[list[tuple[dt.date, int]], list[ContentError]]:
     """Each row's (day, score), and a located error for each row that has no real date or an off-scale score.
 
@@ -150,7 +167,7 @@ def read_answers(table: CsvTable, kind: str, shown: str) -> tuple[list[tuple[dt.
     if missing:
         return [], [ContentError(shown, 1, 1, f"missing column{'s' * (len(missing) > 1)} {', '.join(missing)}: "
                                               "a responses file has a header line naming 'date' and 'score'")]
-    answers, problems = [], []
+    answers, lines, problems = [], [], []
     for row in table.rows:
         text, day_text = row.values.get("score", ""), row.values.get("date", "")
         if not text:
@@ -158,20 +175,37 @@ def read_answers(table: CsvTable, kind: str, shown: str) -> tuple[list[tuple[dt.
         day = _day(day_text)
         if day is None:
             problems.append(ContentError(shown, row.line, 1,
-                                         f"'date' must be a date like 2026-03-31, not '{day_text}'"))
-        elif not (text.lstrip("-").isdigit() and low <= int(text) <= high):
+                                         f"'date' must be a date like 2026-03-31, not '{_shortened(day_text)}'"))
+        elif not (_SCORE.fullmatch(text) and low <= int(text) <= high):
             problems.append(ContentError(shown, row.line, 1,
                                          f"'score' must be a whole number from {low} to {high} for {kind.upper()}, "
-                                         f"not '{text}'"))
+                                         f"not '{_shortened(text)}'"))
         else:
             answers.append((day, int(text)))
+            lines.append(row.line)
+    problems.extend(_outside_span(answers, lines, shown))
     return answers, problems
+
+
+def _outside_span(answers: list[tuple[dt.date, int]], lines: list[int], shown: str) -> list[ContentError]:
+    """An error at each answer dated more than MAX_YEARS before the latest one."""
+    if not answers:
+        return []
+    latest = max(day for day, _ in answers)
+    earliest_allowed = dt.date(max(latest.year - MAX_YEARS, 1), latest.month, 1)
+    return [ContentError(shown, line, 1, f"'date' {day.isoformat()} is more than {MAX_YEARS} years before the "
+                                         f"latest response ({latest.isoformat()}); check the dates")
+            for (day, _), line in zip(answers, lines, strict=True) if day < earliest_allowed]
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _day(text: str) -> dt.date | None:
     """YYYY-MM-DD, optionally followed by a time (survey tools export timestamps)."""
     day = date_part(text)
-    if len(day) != 10:
+    if len(day) != 10 or not day.isascii():
         return None
     try:
         return dt.date.fromisoformat(day)

@@ -283,3 +283,23 @@ def _sitemap(site: v.Site, pages: tuple[PageInfo, ...]) -> PageSpec:
 def _absolute_path(site: v.Site) -> str:
     """The site root as an absolute path, for pages served from any URL (404.html)."""
     return urlsplit(site.info.base_url).path if site.info.base_url else "/"
+
+
+def path_collisions(plan: Plan) -> list[tuple[PageSpec, PageSpec, str]]:
+    """Files of a plan that cannot both be written: (the file, the one in its way, why). Two paths
+    collide when they are the same once case is ignored (macOS and Windows ignore it), or when one
+    is a file where the other needs a folder ('releases/index.html' and 'releases/index.html/...')."""
+    files: dict[str, PageSpec] = {}
+    found = []
+    for spec in plan.pages:
+        path = spec.page.path.casefold()
+        if path in files:
+            found.append((spec, files[path], "the same file"))
+        files.setdefault(path, spec)
+    for spec in plan.pages:
+        parts = spec.page.path.casefold().split("/")
+        for depth in range(1, len(parts)):
+            folder = files.get("/".join(parts[:depth]))
+            if folder is not None:
+                found.append((spec, folder, "a file where this page needs a folder"))
+    return found
