@@ -28,9 +28,9 @@ from common import REPO, WORK, corpus
 sys.path.insert(0, str(REPO))
 
 from roadmapgen.config import load_config  # noqa: E402
+from roadmapgen.load.dates import last_changed  # noqa: E402
 from roadmapgen.load.discover import discover  # noqa: E402
 from roadmapgen.load.git import read_log  # noqa: E402
-from roadmapgen.load.history import last_changed  # noqa: E402
 from roadmapgen.load.versions import item_versions  # noqa: E402
 from roadmapgen.model.read import checked_front_matter  # noqa: E402
 

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from roadmapgen import __version__
-from roadmapgen.build import BuildOptions, BuildResult, audiences_for, build, check
-from roadmapgen.ci import CiFile, write_ci
+from roadmapgen.commands.build import BuildOptions, BuildResult, audiences_for, build, check
+from roadmapgen.commands.ci import CiFile, write_ci
 from roadmapgen.errors import Report, UsageError
 from roadmapgen.load.git import repository_root
-from roadmapgen.project import find_project
+from roadmapgen.model.loading import find_project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -163,7 +163,7 @@ def _add_serve(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _add_new(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from roadmapgen.scaffold import NEW_KINDS
+    from roadmapgen.commands.scaffold import NEW_KINDS
 
     command = commands.add_parser(
         "new", help="start a new document from a template",
@@ -206,8 +206,8 @@ def _add_ci(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 
 def _add_import(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from roadmapgen.importer import FIELDS
-    from roadmapgen.model.front_matter import FeedbackSource
+    from roadmapgen.commands.importer import FIELDS
+    from roadmapgen.kinds.front_matter import FeedbackSource
 
     command = commands.add_parser(
         "import", help="write a feedback document for each row of a CSV export",
@@ -230,7 +230,7 @@ def _add_import(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
 
 
 def _add_schema(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from roadmapgen.schema import SCHEMA_TYPES
+    from roadmapgen.commands.schema import SCHEMA_TYPES
 
     command = commands.add_parser(
         "schema", help="print the JSON Schema of a front-matter type",
@@ -321,7 +321,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from roadmapgen.audience.projector import Audience
+    from roadmapgen.audience.context import Audience
     from roadmapgen.serve.run import ServeOptions, serve
 
     project = find_project(Path(args.project))
@@ -340,8 +340,8 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from roadmapgen.commands.scaffold import new_document
     from roadmapgen.config import load_config
-    from roadmapgen.scaffold import new_document
 
     project = find_project(Path(args.project))
     config, problems = load_config(project)
@@ -354,7 +354,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from roadmapgen.scaffold import init_project
+    from roadmapgen.commands.scaffold import init_project
 
     written = init_project(args.dir, source_date() or dt.date.today())
     for path in written:
@@ -367,8 +367,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from roadmapgen.commands.importer import import_feedback, parse_mapping
     from roadmapgen.config import load_config
-    from roadmapgen.importer import import_feedback, parse_mapping
     from roadmapgen.load.discover import discover
 
     try:
@@ -406,9 +406,9 @@ def _print_ci(written: CiFile) -> None:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from roadmapgen.audience.projector import Audience
-    from roadmapgen.diff import FORMATS as DIFF_FORMATS
-    from roadmapgen.diff import commit_of, diff, split_range
+    from roadmapgen.audience.context import Audience
+    from roadmapgen.commands.diff import FORMATS as DIFF_FORMATS
+    from roadmapgen.commands.diff import commit_of, diff, split_range
 
     if len(args.revisions) > 3:
         raise UsageError("diff takes REV [REV2] [PROJECT]")
@@ -440,7 +440,7 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from roadmapgen.schema import schema_for
+    from roadmapgen.commands.schema import schema_for
 
     print(json.dumps(schema_for(args.type), indent=2, ensure_ascii=False))
     return EXIT_OK

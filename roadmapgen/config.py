@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, ConfigDict, Field
 
 from roadmapgen.errors import ContentError, UsageError
-from roadmapgen.load.frontmatter import decode
-from roadmapgen.load.yamlsafe import Place, read_yaml
-from roadmapgen.model.fields import FeedbackUrl, FrontMatter, Seq, Text, rule_error
+from roadmapgen.kinds.fields import FeedbackUrl, FrontMatter, Seq, Text, rule_error
+from roadmapgen.load.text import decode
+from roadmapgen.load.yamlsafe import read_yaml
+from roadmapgen.places import Place
 from roadmapgen.validation import validate
 
 CONFIG_FILE = "roadmapgen.yaml"

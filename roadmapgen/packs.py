@@ -1,7 +1,7 @@
 """Bodies' HTML kept in cache files ("packs") instead of memory, read back when a page prints it.
 
 A large project's rendered bodies are most of what a build holds, yet a page prints only its
-own document's body. So the read results the cache keeps (see :mod:`roadmapgen.cache`) refer
+own document's body. So the read results the cache keeps (see :mod:`roadmapgen.model.cache`) refer
 to their HTML by position in a pack, and the build holds positions, not text: a rebuild
 loads its snapshot without the bodies, and a full build's workers read back only the bodies
 of the pages they render.

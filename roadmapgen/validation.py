@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from roadmapgen.errors import ContentError, did_you_mean
-from roadmapgen.load.yamlsafe import KeyPath, Place
+from roadmapgen.places import KeyPath, Place
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

@@ -85,7 +85,7 @@ def cache_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _own_cache_key(monkeypatch: pytest.MonkeyPatch, cache_key_file: Path) -> None:
-    monkeypatch.setattr("roadmapgen.build.default_key_file", lambda: cache_key_file, raising=False)
+    monkeypatch.setattr("roadmapgen.commands.build.default_key_file", lambda: cache_key_file, raising=False)
     monkeypatch.setenv("ROADMAPGEN_CACHE_KEY_FILE", str(cache_key_file))
 
 

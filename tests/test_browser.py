@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmapgen.build import BuildOptions, build
+from roadmapgen.commands.build import BuildOptions, build
 from tests.conftest import copy_example
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
-from roadmapgen.build import BuildOptions, build
+from roadmapgen.commands.build import BuildOptions, build
 from roadmapgen.write import Staging
 from tests.conftest import REPO
 from tests.helpers.sitefiles import tree_bytes, write_files

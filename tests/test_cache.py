@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadmapgen.audience.projector import Audience
-from roadmapgen.build import BuildOptions, BuildResult, build
-from roadmapgen.cache import DocumentCache, code_fingerprint, load_snapshot
+from roadmapgen.audience.context import Audience
+from roadmapgen.commands.build import BuildOptions, BuildResult, build
 from roadmapgen.markdown.body import Body
+from roadmapgen.model.cache import DocumentCache, code_fingerprint, load_snapshot
 from roadmapgen.packs import StoredHtml, packs_in_use
 from roadmapgen.seal import Seal, load_seal
 from tests.helpers.gitrepo import git
@@ -121,7 +121,7 @@ def coarse_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
 
     def freeze() -> None:
         monkeypatch.setattr("roadmapgen.model.read_all.file_stamp", stamp)
-        monkeypatch.setattr("roadmapgen.reuse.file_stamp", stamp)
+        monkeypatch.setattr("roadmapgen.commands.reuse.file_stamp", stamp)
 
     return freeze
 
@@ -137,7 +137,7 @@ def test_a_change_right_before_the_build_is_seen_by_the_document_cache(
     coarse_clock()
     cached(small_project, tmp_path / "out")
     same_size_edit(small_project / "content/roadmap/alpha.md")
-    monkeypatch.setattr("roadmapgen.build.Manifest.up_to_date", lambda *args: False)  # only the cache can tell
+    monkeypatch.setattr("roadmapgen.commands.build.Manifest.up_to_date", lambda *args: False)  # only the cache can tell
     cached(small_project, tmp_path / "out")
     assert b"Alpha bodY." in (tmp_path / "out/public/roadmap/alpha/index.html").read_bytes()
 
@@ -184,7 +184,7 @@ def test_internal_text_never_returns_through_the_cache(small_project: Path, tmp_
 def test_nothing_changed_writes_nothing(small_project: Path, tmp_path: Path, run_cli, monkeypatch) -> None:
     # Files saved a minute ago: outside the window in which a file may still change unseen.
     past = time.time_ns() - 60_000_000_000
-    monkeypatch.setattr("roadmapgen.reuse.file_stamp", lambda path: (path.stat().st_size, past, past))
+    monkeypatch.setattr("roadmapgen.commands.reuse.file_stamp", lambda path: (path.stat().st_size, past, past))
     assert run_cli("build", small_project, "--out", tmp_path / "out").code == 0
     before = (tmp_path / "out/public/index.html").stat()
     result = run_cli("build", small_project, "--out", tmp_path / "out")
@@ -217,7 +217,7 @@ def test_unchanged_pages_are_reused_not_rendered(small_project: Path, tmp_path: 
 def test_a_new_roadmapgen_version_starts_a_new_cache(small_project: Path, tmp_path: Path, monkeypatch) -> None:
     cache = tmp_path / "cache"
     cached(small_project, tmp_path / "out", cache_dir=cache)
-    monkeypatch.setattr("roadmapgen.build.code_fingerprint", lambda: "another-version")
+    monkeypatch.setattr("roadmapgen.commands.build.code_fingerprint", lambda: "another-version")
     cached(small_project, tmp_path / "out", cache_dir=cache)
     assert sorted(p.name for p in cache.glob("documents-*")) == sorted(
         [next(p.name for p in cache.glob("documents-*") if p.name != "documents-another-version"),
@@ -285,7 +285,7 @@ def test_a_snapshot_holds_bodies_by_place_not_by_text(small_project: Path, tmp_p
 def test_bodies_move_into_one_file_when_a_snapshot_needs_too_many(small_project: Path, tmp_path: Path,
                                                                    monkeypatch, cache_key_file: Path) -> None:
     """Every full read adds body files; a build must never need more open files than MAX_PACKS."""
-    monkeypatch.setattr("roadmapgen.cache.MAX_PACKS", 1)
+    monkeypatch.setattr("roadmapgen.model.cache.MAX_PACKS", 1)
     cache = tmp_path / "cache"
     for change in ("a body", "a referenced persona", "a new document"):
         CHANGES[change](small_project)
@@ -419,7 +419,7 @@ def test_any_bytes_in_any_cache_file_change_no_output_byte(cache_case, choice: i
                                                            tmp_path_factory: pytest.TempPathFactory,
                                                            cache_key_file: Path) -> None:
     project, reference = cache_case
-    with patch("roadmapgen.build.default_key_file", lambda: cache_key_file):
+    with patch("roadmapgen.commands.build.default_key_file", lambda: cache_key_file):
         root = tmp_path_factory.mktemp("run")
         options = {"cache_dir": root / "cache"}
         age(project)

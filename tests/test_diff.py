@@ -168,8 +168,8 @@ def test_metrics_personas_and_text_changes(repo: Path, run_cli) -> None:
 
 
 def test_the_markdown_report_fits_in_a_comment() -> None:
-    from roadmapgen.audience.projector import Audience
-    from roadmapgen.diff import Change, DiffResult, as_markdown
+    from roadmapgen.audience.context import Audience
+    from roadmapgen.commands.diff import Change, DiffResult, as_markdown
 
     changes = [Change("added", "item", f"item-{n:05d}", f"Item {n} " + "x" * 80, f"https://e.example/roadmap/item-{n}/",
                       None, "later · planned") for n in range(2000)]

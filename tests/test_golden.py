@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmapgen.build import BuildOptions, build
+from roadmapgen.commands.build import BuildOptions, build
 from tests.conftest import copy_example
 from tests.helpers.sitefiles import tree_bytes
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roadmapgen.errors import Report
-from roadmapgen.project import load_project
+from roadmapgen.model.loading import load_project
 from tests.conftest import REPO
 
 EXAMPLE_IMPORT = ("import", "feedback", "imports/helpdesk-tickets-2026-11.csv", "--source", "support",
@@ -203,7 +203,7 @@ def test_a_row_check_would_reject_is_refused_at_its_line(small_project: Path, ru
 def test_many_rows_of_one_name_each_get_their_own_file(small_project: Path, run_cli, tmp_path: Path,
                                                       monkeypatch) -> None:
     """Finding a free name costs one look-up per row, however many rows share a name."""
-    from roadmapgen import importer
+    from roadmapgen.commands import importer
 
     probes = []
 

@@ -1,6 +1,6 @@
 """The kind registry, and the kind added through it alone: competitors.
 
-Every stage reads :mod:`roadmapgen.registry`; these tests read it too, so a kind added
+Every stage reads :mod:`roadmapgen.kinds.registry`; these tests read it too, so a kind added
 there is checked here without editing a list of kinds.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmapgen.registry import KINDS
+from roadmapgen.kinds.registry import KINDS
 from tests.conftest import REPO
 from tests.helpers.sitefiles import write_files
 
@@ -30,7 +30,7 @@ def test_every_template_a_kind_names_is_in_the_default_theme(name: str) -> None:
 
 
 def test_every_kind_has_a_projection() -> None:
-    from roadmapgen.audience.projections import _BY_KIND
+    from roadmapgen.audience.make_views import _BY_KIND
 
     assert _BY_KIND.keys() == KINDS.keys()
 
@@ -41,7 +41,7 @@ def example_build(tmp_path_factory, request) -> Path:
 
     root = tmp_path_factory.mktemp("kinds")
     project = copy_example(root / "example")
-    from roadmapgen.build import BuildOptions, build
+    from roadmapgen.commands.build import BuildOptions, build
 
     result = build(project, BuildOptions(output_dir=root / "out", use_cache=False))
     assert result.ok, [problem.format() for problem in result.report]

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from roadmapgen.audience.projector import Audience
-from roadmapgen.build import BuildOptions, build
-from roadmapgen.registry import KINDS
+from roadmapgen.audience.context import Audience
+from roadmapgen.commands.build import BuildOptions, build
+from roadmapgen.commands.schema import public_keys
+from roadmapgen.kinds.registry import KINDS
 from roadmapgen.render.templates import format_date, format_number
-from roadmapgen.schema import public_keys
 from tests.helpers.leakproject import Markers, _value, accepts_public, internal_fields
 
 
@@ -364,7 +364,7 @@ def test_guard_rejects_internal_views_anywhere_in_a_public_view(example_project:
     from roadmapgen.audience.guard import LeakError, check_public
     from roadmapgen.audience.site import project_all, project_site
     from roadmapgen.errors import Report
-    from roadmapgen.project import load_project
+    from roadmapgen.model.loading import load_project
 
     loaded = load_project(example_project, Report())
     internal, _ = project_site(loaded.corpus, loaded.config, Audience.INTERNAL)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmapgen.audience.projector import Audience
+from roadmapgen.audience.context import Audience
 from roadmapgen.serve.live import LiveSite
 from tests.conftest import copy_example
 from tests.helpers.sitefiles import replace_in

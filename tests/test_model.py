@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from roadmapgen.model.fields import target_order
+from roadmapgen.kinds.fields import target_order
 
 
 def test_targets_sort_by_when_they_end() -> None:
@@ -26,9 +26,9 @@ def test_history_uses_commit_dates_and_mtimes_for_edited_files(tmp_path) -> None
     import subprocess
     from pathlib import Path
 
+    from roadmapgen.load.dates import last_changed
     from roadmapgen.load.discover import discover
     from roadmapgen.load.git import read_log
-    from roadmapgen.load.history import last_changed
     from tests.conftest import REPO
 
     project = tmp_path / "repo"

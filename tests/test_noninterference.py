@@ -15,8 +15,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadmapgen.audience.projector import Audience
-from roadmapgen.build import BuildOptions, build
+from roadmapgen.audience.context import Audience
+from roadmapgen.commands.build import BuildOptions, build
 from tests.conftest import copy_example
 from tests.helpers.sitefiles import tree_bytes
 

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from roadmapgen.audience import views as v
-from roadmapgen.audience.projector import Audience
+from roadmapgen.audience.context import Audience
 from roadmapgen.audience.site import SiteViews, project_site
 from roadmapgen.errors import Report
-from roadmapgen.load.layout import kind_of_key
+from roadmapgen.kinds.source import kind_of_key
+from roadmapgen.model.loading import Project, load_project
 from roadmapgen.pages.plan import PageSpec, every, plan_pages
-from roadmapgen.project import Project, load_project
 from roadmapgen.render.render import Renderer
 from roadmapgen.render.templates import theme_chain
 

@@ -133,8 +133,8 @@ def test_a_public_item_page_weighs_under_30_kb_before_search_is_used(tmp_path: P
     import datetime as dt
     import re
 
-    from roadmapgen.build import BuildOptions
-    from roadmapgen.build import build as build_sites
+    from roadmapgen.commands.build import BuildOptions
+    from roadmapgen.commands.build import build as build_sites
     from tests.conftest import copy_example
 
     project = copy_example(tmp_path / "project")
@@ -200,7 +200,7 @@ def test_history_is_one_git_log_and_one_batch_read_however_many_files(tmp_path: 
 
     from roadmapgen.errors import Report
     from roadmapgen.load import git as git_module
-    from roadmapgen.project import load_project
+    from roadmapgen.model.loading import load_project
 
     files = dict(PROJECT)
     for number in range(30):
@@ -250,7 +250,7 @@ def test_no_title_can_change_the_shape_of_a_feedback_link(title: str, slug: str)
     the title comes back whole from the query."""
     from urllib.parse import parse_qs, urlsplit
 
-    from roadmapgen.model.fields import fill_feedback_url
+    from roadmapgen.kinds.fields import fill_feedback_url
 
     url = fill_feedback_url("https://example.com/feedback?item={slug}&title={title}", slug=slug, title=title,
                             url="https://example.com/roadmap/x/")
@@ -283,7 +283,7 @@ def test_the_public_history_holds_only_versions_made_in_public(steps: list) -> N
     carry no commit, and never say anything about visibility."""
     import datetime as dt
 
-    from roadmapgen.audience.projections import item_changes
+    from roadmapgen.audience.make_views import item_changes
     from roadmapgen.audience.public import public_versions
     from roadmapgen.load.versions import Version
 

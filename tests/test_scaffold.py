@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from roadmapgen.registry import KINDS
-from roadmapgen.scaffold import NEW_KINDS, slugify
+from roadmapgen.commands.scaffold import NEW_KINDS
+from roadmapgen.kinds.registry import KINDS
+from roadmapgen.kinds.slugs import slugify
 
 
 def test_init_makes_a_project_that_checks_and_builds(tmp_path: Path, run_cli) -> None:

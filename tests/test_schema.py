@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from roadmapgen.schema import SCHEMA_TYPES, schema_for
+from roadmapgen.commands.schema import SCHEMA_TYPES, schema_for
 from tests.conftest import REPO
 
 FOLDERS = {"objective": "objectives", "persona": "personas", "item": "roadmap", "release": "releases",

@@ -11,10 +11,10 @@ from urllib.parse import urlsplit
 import nh3
 import pytest
 
-from roadmapgen.build import BuildOptions, build
+from roadmapgen.commands.build import BuildOptions, build
 from roadmapgen.errors import Report
 from roadmapgen.markdown.parser import BodyParser
-from roadmapgen.project import load_project
+from roadmapgen.model.loading import load_project
 from tests.helpers.sitefiles import write_files
 
 THEME_SCRIPT = re.compile(r"((\.\./|\./)*|/([\w.-]+/)*)static/[a-z]+\.js\?v=[0-9a-f]+")

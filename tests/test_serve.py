@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from roadmapgen.audience.projector import Audience
+from roadmapgen.audience.context import Audience
 from roadmapgen.serve.live import LiveSite
 from roadmapgen.serve.run import ServeOptions, Session
 from tests.conftest import REPO

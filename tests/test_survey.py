@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roadmapgen.load.layout import SourceFile
+from roadmapgen.kinds.source import SourceFile
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.read import parse_document
-from roadmapgen.model.survey import attach_survey, ces, csat, nps, summarise
+from roadmapgen.model.survey import ces, csat, nps, summarise, survey_of
 from tests.helpers.sitefiles import write_files
 
 D = dt.date
@@ -167,7 +167,7 @@ def test_a_responses_path_can_only_name_a_csv_directly_in_metrics(value: str) ->
     """Any text 'responses' accepts names one visible file right in metrics/: never a folder above it."""
     from pydantic import TypeAdapter, ValidationError
 
-    from roadmapgen.model.fields import ResponsesPath
+    from roadmapgen.kinds.fields import ResponsesPath
 
     try:
         accepted = TypeAdapter(ResponsesPath).validate_python(value)
@@ -187,13 +187,13 @@ def test_any_bytes_in_a_responses_file_give_values_or_located_errors(data: bytes
                                          Path("nps.yaml")),
                               b"name: NPS\nkind: nps\nresponses: metrics/answers.csv\n", BodyParser()).document
     assert document is not None
-    computed, problems = attach_survey(document, data, "content/metrics/answers.csv")
+    survey, problems = survey_of(document.fields, data, "content/metrics/answers.csv")
     assert all(problem.path == "content/metrics/answers.csv" and problem.line >= 1 for problem in problems)
     if problems:
-        assert computed is document and computed.survey is None
+        assert survey is None
     else:
-        assert computed.survey is not None and computed.fields.points
-        assert all(-100 <= point.value <= 100 for point in computed.fields.points)
+        assert survey is not None and survey.points()
+        assert all(-100 <= point.value <= 100 for point in survey.points())
 
 
 def test_a_survey_may_reach_the_last_day_a_date_can_have(small_project: Path, out_dir: Path, run_cli) -> None:
@@ -226,7 +226,7 @@ def test_any_dates_and_scores_give_bounded_values_or_located_errors(rows: list[t
     document = parse_document(SourceFile("metric", "s", "content/metrics/s.yaml", "metrics/s.yaml", Path("s.yaml")),
                               yaml, BodyParser()).document
     assert document is not None
-    computed, problems = attach_survey(document, out.getvalue().encode(), "content/metrics/answers.csv")
+    survey, problems = survey_of(document.fields, out.getvalue().encode(), "content/metrics/answers.csv")
     assert all(1 <= problem.line <= len(rows) + 1 for problem in problems)
     if not problems:
-        assert computed.survey is not None and len(computed.survey.periods) <= 100 * 12 + 12
+        assert survey is not None and len(survey.periods) <= 100 * 12 + 12

@@ -88,7 +88,7 @@ def test_wheel_ships_the_builtin_theme(tmp_path: Path) -> None:
     assert "roadmapgen/themes/default/static/style.css" in names
     assert "roadmapgen/py.typed" in names
     # Every file the registry and `roadmapgen ci` read at run time.
-    from roadmapgen.registry import KINDS
+    from roadmapgen.kinds.registry import KINDS
 
     for kind in KINDS.values():
         if kind.scaffold:

@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roadmapgen.audience.projector import Audience
+from roadmapgen.audience.context import Audience
 from roadmapgen.audience.site import project_all, project_site
 from roadmapgen.errors import Report
-from roadmapgen.load.frontmatter import CONTROL
+from roadmapgen.load.text import CONTROL
 from roadmapgen.markdown.parser import BodyParser
-from roadmapgen.project import load_project
+from roadmapgen.model.loading import load_project
 from tests.helpers.sitefiles import write_files
 from tests.test_leaks import LeakProject
 
@@ -361,9 +361,9 @@ def test_a_public_template_can_only_walk_public_views(small_project: Path, run_c
 
 
 def test_a_view_of_a_document_the_site_does_not_show_is_refused(example_project: Path) -> None:
+    from roadmapgen.audience.context import make_projector
     from roadmapgen.audience.guard import LeakError
-    from roadmapgen.audience.projections import project_document
-    from roadmapgen.audience.projector import make_projector
+    from roadmapgen.audience.make_views import project_document
 
     loaded = load_project(example_project, Report())
     assert loaded is not None

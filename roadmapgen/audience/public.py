@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from roadmapgen.config import ConfigFile
-from roadmapgen.load.layout import KINDS, document_key
+from roadmapgen.kinds.fields import FrontMatter
+from roadmapgen.kinds.source import KINDS, document_key
 from roadmapgen.load.versions import Version
 from roadmapgen.markdown.body import Body, BodyLink
 from roadmapgen.model.document import Document
-from roadmapgen.model.fields import FrontMatter
 from roadmapgen.model.graph import Corpus
+from roadmapgen.model.survey import Survey
 
 PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
     name: kind.public_fields for name, kind in KINDS.items() if kind.public_fields is not None
@@ -50,7 +51,7 @@ def is_published(doc: Document) -> bool:
 def public_corpus(corpus: Corpus) -> Corpus:
     """The documents the public site shows, with public fields, the public body and public references only."""
     shown = {key for key, doc in corpus.documents.items() if is_published(doc)}
-    documents = {key: public_document(corpus.documents[key], shown) for key in shown}
+    documents = {key: public_document(corpus.documents[key], shown, corpus.surveys.get(key)) for key in shown}
     referrers = {}
     for key in shown:
         refs = tuple(
@@ -76,8 +77,11 @@ def public_settings(settings: ConfigFile) -> ConfigFile:
     return _allowed(settings, PUBLIC_SETTINGS)
 
 
-def public_document(doc: Document, shown: set[str]) -> Document:
+def public_document(doc: Document, shown: set[str], survey: Survey | None = None) -> Document:
+    """``doc`` cut to its public fields, body and references; a survey metric's values become its points."""
     names, overrides = PUBLIC_FIELDS[doc.kind], _public_references(doc.fields, shown)
+    if survey is not None:
+        overrides["points"] = survey.points()  # the values alone: no count, interval or file reaches it
     wording_key = KINDS[doc.kind].public_wording
     if wording_key is not None:
         # The public wording takes the place of the team's; the block itself is not kept.

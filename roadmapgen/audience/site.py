@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from roadmapgen.audience import views as v
-from roadmapgen.audience.projections import project_document
-from roadmapgen.audience.projector import (
+from roadmapgen.audience.context import (
     Audience,
     Projector,
     hidden_link_warnings,
@@ -24,13 +23,14 @@ from roadmapgen.audience.projector import (
     make_projector,
     title_of,
 )
+from roadmapgen.audience.make_views import project_document
 from roadmapgen.audience.tags import Tag, TagIndex
 from roadmapgen.config import ConfigFile, SiteConfig
 from roadmapgen.errors import ContentError
-from roadmapgen.load.layout import KINDS
+from roadmapgen.kinds.fields import fill_feedback_url
+from roadmapgen.kinds.source import KINDS
 from roadmapgen.memo import IdentityMemo
 from roadmapgen.model.document import Document
-from roadmapgen.model.fields import fill_feedback_url
 from roadmapgen.model.graph import Corpus
 
 OrderKey = Callable[[Document], Any]

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from roadmapgen.registry import slugify
+from roadmapgen.kinds.slugs import slugify
 
 
 @dataclass(frozen=True, slots=True)

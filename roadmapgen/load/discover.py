@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from roadmapgen.errors import ContentError, did_you_mean
-from roadmapgen.load.layout import ASSETS, FILE_KINDS, FOLDER_KINDS, Kind, SourceFile, document_key
+from roadmapgen.kinds.slugs import slugify
+from roadmapgen.kinds.source import ASSETS, FILE_KINDS, FOLDER_KINDS, Kind, SourceFile, document_key
 
 # Editors' swap, backup and lock files, and OS litter; never content.
 _IGNORED = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|4913|#.*#|.*___jb_(tmp|old)___|Thumbs\.db|desktop\.ini)$")
@@ -180,7 +181,7 @@ def _bad_slug_message(kind: Kind, slug: str) -> str:
             f"file name '{slug}{kind.suffix}' is not a valid version: "
             "use letters, digits, '.', '+' and '-', like '2.4.0.md'"
         )
-    suggestion = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "name"
+    suggestion = slugify(slug) or "name"
     return (
         f"file name '{slug}{kind.suffix}' is not a valid slug: use lowercase letters, "
         f"digits and single '-', like '{suggestion}{kind.suffix}'"

@@ -71,7 +71,7 @@ class Commit:
 class ProjectLog:
     """Every commit that touched each file of a project, read with one ``git log`` for all files.
 
-    Both the last-changed dates (:mod:`roadmapgen.load.history`) and the items' versions
+    Both the last-changed dates (:mod:`roadmapgen.load.dates`) and the items' versions
     (:mod:`roadmapgen.load.versions`) come from it, so loading history costs one pass over
     git's log however many files and readers there are."""
 

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from roadmapgen.kinds.source import SourceFile
 from roadmapgen.load.git import ProjectLog, git_names
-from roadmapgen.load.layout import SourceFile
 from roadmapgen.load.revision import RevisionError, read_blobs
 
 TRACKED = ("status", "horizon", "target", "visibility")

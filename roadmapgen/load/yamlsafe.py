@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from roadmapgen.errors import ContentError
-from roadmapgen.load.frontmatter import CONTROL
+from roadmapgen.load.text import CONTROL
+from roadmapgen.places import KeyPath, Place
 
 _Composer: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,21 +33,6 @@ _PLAIN_TAGS = {
 }
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
-
-KeyPath = tuple[str | int, ...]
-
-
-class Place(NamedTuple):
-    """Where a key and its value start in the file (1-based).
-
-    A tuple rather than a dataclass: every key of every document has one, and caches
-    load tuples several times faster."""
-
-    line: int
-    column: int
-    value_line: int
-    value_column: int
-
 
 @dataclass(frozen=True, slots=True)
 class YamlDocument:

@@ -8,7 +8,7 @@
   whether the target is a page there, so it resolves them (:func:`resolve_links`).
 
 Neither marker can come from content: reading a file refuses every control character
-but tab and line breaks (:func:`roadmapgen.load.frontmatter.decode`), in the body and in
+but tab and line breaks (:func:`roadmapgen.load.text.decode`), in the body and in
 YAML values alike, so any ``\x00`` or ``\x01`` in rendered HTML is the renderer's own.
 """
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from roadmapgen.errors import ContentError, warning
+from roadmapgen.kinds.front_matter import Item, Release
 from roadmapgen.model.document import Document
-from roadmapgen.model.front_matter import Item, Release
 
 FINISHED = ("shipped", "cancelled")
 

@@ -4,30 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-from roadmapgen.load.layout import SourceFile
-from roadmapgen.load.yamlsafe import KeyPath, Place
+from roadmapgen.kinds.fields import FrontMatter
+from roadmapgen.kinds.source import SourceFile
 from roadmapgen.markdown.body import Body
-from roadmapgen.model.fields import FrontMatter
-
-if TYPE_CHECKING:
-    from roadmapgen.model.survey import Survey
+from roadmapgen.places import KeyPath, Place
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Document:
     source: SourceFile
     fields: FrontMatter
-    """Its front matter: the model of its kind (:attr:`roadmapgen.registry.Kind.model`)."""
+    """Its front matter: the model of its kind (:attr:`roadmapgen.kinds.registry.Kind.model`)."""
     places: Mapping[KeyPath, Place]
     body: Body | None
     digest: str
     """Hash of the file's bytes and path: what caches and incremental rebuilds key on."""
     meta_digest: str
     """Hash of the path and the front matter alone: what pages listing the document depend on."""
-    survey: Survey | None = None
-    """For a metric computed from responses: each period's count and interval (internal)."""
     key: str = field(init=False)
     kind: str = field(init=False)
     slug: str = field(init=False)

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from roadmapgen.errors import ContentError
-from roadmapgen.load.layout import FOLDER_KINDS, KINDS, document_key
+from roadmapgen.kinds.front_matter import Release
+from roadmapgen.kinds.source import FOLDER_KINDS, KINDS, document_key
 from roadmapgen.load.versions import Version
-from roadmapgen.load.yamlsafe import KeyPath
 from roadmapgen.markdown.body import BodyLink
 from roadmapgen.model.consistency import consistency_key, consistency_warnings
 from roadmapgen.model.document import Document
-from roadmapgen.model.front_matter import Release
+from roadmapgen.model.survey import Survey
+from roadmapgen.places import KeyPath
 
 BODY = "body"
 """The 'field' of references made by Markdown links."""
@@ -62,11 +63,13 @@ class Corpus:
     """A key no document has -> the documents naming it."""
     last_changed: Mapping[str, dt.date]
     versions: Mapping[str, tuple[Version, ...]] = dataclasses.field(default_factory=dict)
+    """Committed versions of each roadmap item, oldest first (see :mod:`roadmapgen.load.versions`)."""
+    surveys: Mapping[str, Survey] = dataclasses.field(default_factory=dict)
+    """Each metric computed from responses: its periods, counts and intervals (see :mod:`roadmapgen.model.survey`)."""
     unreadable: frozenset[str] = frozenset()
     """Keys of files found that failed to load: rules across documents do not guess about them."""
     consistency: tuple[ContentError, ...] = ()
     """What model/consistency.py finds; kept, so a rebuild that cannot change it does not redo it."""
-    """Committed versions of each roadmap item, oldest first (see :mod:`roadmapgen.load.versions`)."""
 
     def of_kind(self, kind: str) -> tuple[Document, ...]:
         return tuple(doc for doc in self.documents.values() if doc.kind == kind)
@@ -98,6 +101,7 @@ def link(
     last_changed: Mapping[str, dt.date],
     existing: Iterable[str] = (),
     versions: Mapping[str, tuple[Version, ...]] | None = None,
+    surveys: Mapping[str, Survey] | None = None,
 ) -> tuple[Corpus, list[ContentError]]:
     """Check every reference of every document.
 
@@ -118,7 +122,7 @@ def link(
         documents=by_key, assets=assets, links=links,
         referrers={key: tuple(refs) for key, refs in referrers.items()},
         missing_from={key: frozenset(keys) for key, keys in missing_from.items()},
-        last_changed=last_changed, versions=versions or {}, unreadable=frozenset(broken),
+        last_changed=last_changed, versions=versions or {}, surveys=surveys or {}, unreadable=frozenset(broken),
         consistency=tuple(consistency_warnings(by_key, broken)),
     )
     return corpus, corpus.problems()
@@ -129,6 +133,7 @@ def relink(
     changed: Mapping[str, Document | None],
     last_changed: Mapping[str, dt.date],
     existing: Collection[str],
+    surveys: Mapping[str, Survey],
 ) -> tuple[Corpus, list[ContentError]]:
     """``corpus`` with ``changed`` documents replaced (None: removed), relinking only what that touches."""
     documents = dict(corpus.documents)
@@ -158,7 +163,7 @@ def relink(
         consistency_key(corpus.documents.get(key)) == consistency_key(doc) for key, doc in changed.items())
     consistency = corpus.consistency if same else tuple(consistency_warnings(documents, broken))
     updated = Corpus(ordered, corpus.assets, links, referrers, missing_from, last_changed, corpus.versions,
-                     frozenset(broken), consistency)
+                     surveys, frozenset(broken), consistency)
     return updated, updated.problems()
 
 

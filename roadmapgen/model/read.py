@@ -10,16 +10,17 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from roadmapgen.errors import ContentError, Severity
-from roadmapgen.load.frontmatter import decode, split_front_matter
-from roadmapgen.load.layout import KINDS, SourceFile
-from roadmapgen.load.yamlsafe import KeyPath, Place, YamlDocument, read_yaml
+from roadmapgen.kinds.fields import FrontMatter
+from roadmapgen.kinds.source import KINDS, SourceFile
+from roadmapgen.load.text import decode, split_front_matter
+from roadmapgen.load.yamlsafe import YamlDocument, read_yaml
 from roadmapgen.markdown.body import Body
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.document import Document
-from roadmapgen.model.fields import FrontMatter
 from roadmapgen.model.graph import front_matter_references
 from roadmapgen.model.rules import document_rules
 from roadmapgen.packs import PackWriter
+from roadmapgen.places import KeyPath, Place
 from roadmapgen.validation import validate
 
 MAX_FILE_BYTES = 4 * 1024 * 1024

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from roadmapgen.cache import DocumentCache, Snapshot, file_stamp, load_snapshot, save_snapshot
-from roadmapgen.load.layout import SourceFile
+from roadmapgen.kinds.source import SourceFile
 from roadmapgen.markdown.parser import BodyParser
+from roadmapgen.model.cache import DocumentCache, Snapshot, file_stamp, load_snapshot, save_snapshot
 from roadmapgen.model.read import ReadResult, file_digest, parse_document, read_bytes
 from roadmapgen.parallel import map_forked
 

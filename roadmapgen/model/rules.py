@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from roadmapgen.errors import ContentError, warning
+from roadmapgen.kinds.front_matter import Competitor, Item, Metric, Release
 from roadmapgen.model.document import Document
-from roadmapgen.model.front_matter import Competitor, Item, Metric, Release
 
 
 def document_rules(document: Document) -> list[ContentError]:

@@ -1,10 +1,11 @@
 """Survey metrics from raw responses: each period's NPS, CSAT or CES, its count and a 95% interval.
 
-A metric naming ``responses: metrics/<file>.csv`` gets its ``points`` from here: one per
-period with responses, dated the period's last day, rounded. The counts and intervals
-stay on the :class:`Survey` attached to the internal document; the public corpus is built
-from the metric's allowed fields alone, so the public site gets each period's value and
-nothing else — not a count, not a row, not the file.
+A metric naming ``responses: metrics/<file>.csv`` gets its points from here: one per period
+with responses, dated the period's last day, rounded. The whole :class:`Survey` (counts and
+intervals included) lives on the corpus beside the metric's document, as its versions and
+dates do: a document stays a function of its own file's bytes. The public corpus takes the
+values alone into the public metric's points, so the public site gets each period's value
+and nothing else — not a count, not a row, not the file.
 
 Intervals (95%): NPS, an adjusted Wald interval (one extra promoter, passive and
 detractor, so one or two answers give an honest wide range); CSAT, the Wilson score
@@ -20,14 +21,14 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from roadmapgen.errors import ContentError
+from roadmapgen.kinds.fields import quarter_of
+from roadmapgen.kinds.front_matter import Metric, MetricPoint
+from roadmapgen.load.csv_table import CsvTable, date_part, read_csv
 from roadmapgen.load.discover import DataFile
-from roadmapgen.load.responses import CsvTable, date_part, read_csv
 from roadmapgen.model.document import Document
-from roadmapgen.model.fields import quarter_of
-from roadmapgen.model.front_matter import Metric, MetricPoint
 
 SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 """The score each survey kind asks for, lowest and highest."""
@@ -58,10 +59,16 @@ class Survey:
     period: str
     periods: tuple[SurveyPeriod, ...]
     """Every period from the first response's to the last's, empty ones included."""
+    digest: str
+    """Hash of the file's bytes: pages showing the metric change with it."""
 
     @property
     def responses(self) -> int:
         return sum(period.responses for period in self.periods)
+
+    def points(self) -> tuple[MetricPoint, ...]:
+        """Each period's value, dated its last day (periods without responses have none)."""
+        return tuple(MetricPoint.model_construct(date=p.end, value=p.value) for p in self.periods if p.value is not None)
 
 
 def t95(degrees: int) -> float:
@@ -213,51 +220,45 @@ def _day(text: str) -> dt.date | None:
         return None
 
 
-def attach_survey(document: Document, data: bytes, shown: str) -> tuple[Document, list[ContentError]]:
-    """The metric with its points computed from the responses file's bytes, and the file's problems.
+SurveyRead = tuple["Survey | None", tuple[ContentError, ...]]
+"""A metric's survey and the problems of its responses file (None when it has any)."""
 
-    The file's bytes join the document's digests, so a cached page of the metric changes with it."""
-    fields = document.fields
-    assert isinstance(fields, Metric) and fields.responses is not None
+
+def survey_of(fields: Metric, data: bytes, shown: str) -> SurveyRead:
+    """The survey the responses file's bytes give the metric, or the file's problems."""
+    assert fields.responses is not None
     try:
         table = read_csv(data, shown)
     except ContentError as error:
-        return document, [error]
+        return None, (error,)
     answers, problems = read_answers(table, fields.kind, shown)
     periods = summarise(fields.kind, fields.period, answers)
     if not periods and not problems:
         problems.append(ContentError(shown, 1, 1, "no responses with a score: a survey metric needs at least one"))
     if problems:
-        return document, problems
-    points = tuple(MetricPoint.model_construct(date=p.end, value=p.value) for p in periods if p.value is not None)
-    survey = Survey(fields.responses, fields.period, periods)
-    return replace(document, fields=fields.model_copy(update={"points": points}), survey=survey,
-                   digest=_mixed(document.digest, data), meta_digest=_mixed(document.meta_digest, data)), []
+        return None, tuple(problems)
+    return Survey(fields.responses, fields.period, periods, hashlib.blake2b(data, digest_size=16).hexdigest()), ()
 
 
-def _mixed(digest: str, data: bytes) -> str:
-    return hashlib.blake2b(digest.encode() + b"\0" + data, digest_size=16).hexdigest()
-
-
-def with_responses(document: Document, data_files: Mapping[str, DataFile]) -> tuple[Document, list[ContentError]]:
-    """A metric naming responses, computed from them; unchanged (without points), with the reasons, when
-    the file is missing or has errors: a run with errors stops before any page is made.
+def read_survey(document: Document, data_files: Mapping[str, DataFile]) -> SurveyRead:
+    """The survey of a metric naming responses; None, with the reasons, when the file is missing or has
+    errors (a run with errors stops before any page is made).
 
     ``data_files``: the data files discovery found, by content path."""
     fields = document.fields
     assert isinstance(fields, Metric) and fields.responses is not None
     if fields.kind not in SCALES:
-        return document, []  # model/rules.py reports it
+        return None, ()  # model/rules.py reports it
     data_file = data_files.get(fields.responses)
     if data_file is None:
         line, column = document.value_place("responses")
-        return document, [ContentError(document.path, line, column,
-                                       f"no such file: '{fields.responses}' in the content folder")]
+        return None, (ContentError(document.path, line, column,
+                                   f"no such file: '{fields.responses}' in the content folder"),)
     try:
         data = data_file.absolute.read_bytes()
     except OSError as exc:
-        return document, [ContentError(data_file.path, 1, 1, f"cannot read file: {exc.strerror}")]
-    return attach_survey(document, data, data_file.path)
+        return None, (ContentError(data_file.path, 1, 1, f"cannot read file: {exc.strerror}"),)
+    return survey_of(fields, data, data_file.path)
 
 
 def unnamed_data_files(documents: Iterable[Document], data_files: Mapping[str, DataFile]) -> list[ContentError]:

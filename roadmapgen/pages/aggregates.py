@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.tags import tag_slug
-from roadmapgen.model.fields import quarter_of
-from roadmapgen.model.front_matter import Status
+from roadmapgen.kinds.fields import quarter_of
+from roadmapgen.kinds.front_matter import Status
 
 HORIZONS = (("now", "Now"), ("next", "Next"), ("later", "Later"))
 FINISHED = ("shipped", "cancelled")

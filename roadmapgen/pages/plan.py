@@ -22,10 +22,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from roadmapgen.audience import views as v
+from roadmapgen.kinds.registry import KINDS, Kind
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.pages import aggregates
 from roadmapgen.pages.charts import line_chart
-from roadmapgen.registry import KINDS, Kind
 
 FEED_LIMIT = 50
 CHANGES_LIMIT = 100
@@ -132,7 +132,7 @@ _OVERVIEW_NAV = (
     (70, "research", "Research", None, True),
 )
 """Navigation to overview pages that are not a kind's listing: (place, section, label, shown if this kind
-has documents here, internal only). Listings place themselves (:class:`roadmapgen.registry.Listing`)."""
+has documents here, internal only). Listings place themselves (:class:`roadmapgen.kinds.registry.Listing`)."""
 
 
 def _nav(site: v.Site) -> tuple[NavLink, ...]:
@@ -220,7 +220,7 @@ def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Any]
 
 
 def pages_of(entry: v.Entry, base_url: str | None = None) -> tuple[PageSpec, ...]:
-    """A document's own page (for kinds that have one, see :attr:`roadmapgen.registry.Kind.page_template`)."""
+    """A document's own page (for kinds that have one, see :attr:`roadmapgen.kinds.registry.Kind.page_template`)."""
     kind = KINDS[entry.kind]
     folder, template, name = kind.section, kind.page_template, kind.page_variable
     assert template is not None

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roadmapgen.audience.projector import Audience
+from roadmapgen.audience.context import Audience
 from roadmapgen.audience.site import ProjectedSite, SiteMemos, SiteViews, project, reproject
 from roadmapgen.config import CONFIG_FILE, SiteConfig
 from roadmapgen.errors import ContentError, Report
-from roadmapgen.load.layout import kind_of_key
+from roadmapgen.kinds.source import kind_of_key
 from roadmapgen.memo import IdentityMemo
+from roadmapgen.model.loading import Loaded, load, reload, scan_project
 from roadmapgen.pages.plan import PageSpec, Plan, every, pages_of, plan_pages
-from roadmapgen.project import Loaded, load, reload, scan_project
 from roadmapgen.render.render import Renderer
 from roadmapgen.render.templates import static_files, theme_chain
 
@@ -76,7 +76,7 @@ class _State:
 
 
 class LiveSite:
-    """The build's stages (:mod:`roadmapgen.project`, :mod:`roadmapgen.audience.site`, the page plan
+    """The build's stages (:mod:`roadmapgen.model.loading`, :mod:`roadmapgen.audience.site`, the page plan
     and the renderer) run over what changed, keeping each stage's last result."""
 
     def __init__(self, project_dir: Path, audience: Audience, source_date: dt.date | None = None) -> None:

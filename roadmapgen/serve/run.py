@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from roadmapgen.audience.projector import Audience
+from roadmapgen.audience.context import Audience
 from roadmapgen.errors import UsageError
 from roadmapgen.serve.live import LiveSite, Outcome
 from roadmapgen.serve.server import Preview, PreviewServer

@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from roadmapgen.registry import KINDS
-from roadmapgen.schema import public_keys
+from roadmapgen.commands.schema import public_keys
+from roadmapgen.kinds.registry import KINDS
 
 
 @dataclass

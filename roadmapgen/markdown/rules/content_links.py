@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from roadmapgen.load.layout import ASSETS, kind_of_content_path
+from roadmapgen.kinds.source import ASSETS, kind_of_content_path
 from roadmapgen.markdown.body import STATE_KEY, AssetUse, BodyLink, ParseState
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.markdown.rules.internal_blocks import INTERNAL

@@ -30,10 +30,11 @@ def assign_heading_ids(state: StateCore) -> None:
         for index, inline in headings:
             heading = tokens[index]
             if bool(heading.meta.get(INTERNAL)) is internal_pass:
-                heading.attrSet("id", _unique(slugify(_text(inline)), taken))
+                heading.attrSet("id", _unique(heading_id(_text(inline)), taken))
 
 
-def slugify(text: str) -> str:
+def heading_id(text: str) -> str:
+    """A heading's anchor: its words, lowercase, joined by '-' (other scripts kept, as GitHub does)."""
     slug = _SPACES.sub("-", _NOT_WORD.sub("", text.lower()).strip()).strip("-")
     if slug.startswith(_RESERVED_PREFIX) or _FOOTNOTE_ID.fullmatch(slug):
         slug = "h-" + slug

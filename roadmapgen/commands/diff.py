@@ -20,17 +20,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from roadmapgen.audience.projector import Audience
+from roadmapgen.audience.context import Audience
 from roadmapgen.audience.site import SiteViews, project_site
 from roadmapgen.config import CONFIG_FILE
 from roadmapgen.errors import ContentError, Report, UsageError
+from roadmapgen.kinds.registry import KINDS
 from roadmapgen.load.git import is_shallow, run_git
 from roadmapgen.load.revision import RevisionError, write_revision
 from roadmapgen.markdown.placeholders import ROOT
+from roadmapgen.model.loading import load_corpus, scan_project
 from roadmapgen.model.read_all import read_all
 from roadmapgen.parallel import usable_cores
-from roadmapgen.project import load_corpus, scan_project
-from roadmapgen.registry import KINDS
 
 CHANGE_ORDER = ("added", "removed", "visibility", "moved", "status", "retargeted", "renamed", "changed", "points",
                 "text")

@@ -39,14 +39,14 @@ from pydantic import BaseModel
 
 import roadmapgen
 from roadmapgen.errors import ContentError, Severity
-from roadmapgen.load.layout import SourceFile
-from roadmapgen.load.yamlsafe import Place
+from roadmapgen.kinds import fields as field_types
+from roadmapgen.kinds import front_matter
+from roadmapgen.kinds.source import SourceFile
 from roadmapgen.markdown.body import AssetUse, Body, BodyLink
-from roadmapgen.model import fields as field_types
-from roadmapgen.model import front_matter
 from roadmapgen.model.document import Document
 from roadmapgen.model.read import ReadResult
 from roadmapgen.packs import PACK_NAME, Pack, PackWriter, StoredHtml, packs_in_use, remove_packs
+from roadmapgen.places import Place
 from roadmapgen.seal import Seal
 
 CACHE_DIR = ".roadmapgen-cache"
@@ -309,7 +309,7 @@ def ignore_in_git(root: Path) -> None:
 
 
 def manifest_path(root: Path, output_dir: Path) -> Path:
-    """Where the build writing ``output_dir`` keeps its manifest (see :mod:`roadmapgen.reuse`)."""
+    """Where the build writing ``output_dir`` keeps its manifest (see :mod:`roadmapgen.commands.reuse`)."""
     name = hashlib.blake2b(str(output_dir.resolve()).encode(), digest_size=8).hexdigest()
     return root / "outputs" / f"{name}.json"
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from roadmapgen.errors import ContentError
-from roadmapgen.load.frontmatter import decode
+from roadmapgen.load.text import decode
 
 REQUIRED_COLUMNS = ("date", "score")
 MAX_CSV_BYTES = 64 * 1024 * 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from roadmapgen.registry import FILE_KINDS, FOLDER_KINDS, KINDS, Kind
+from roadmapgen.kinds.registry import FILE_KINDS, FOLDER_KINDS, KINDS, Kind
 
 __all__ = ["ASSETS", "FILE_KINDS", "FOLDER_KINDS", "KINDS", "Kind", "SourceFile", "document_key",
            "kind_of_content_path", "kind_of_key"]

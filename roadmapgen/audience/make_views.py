@@ -11,14 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from roadmapgen.audience import views as v
+from roadmapgen.audience.context import Projector, avatar_url, extra_rows, page_path
 from roadmapgen.audience.guard import LeakError, check_public
-from roadmapgen.audience.projector import Projector, avatar_url, extra_rows, page_path
+from roadmapgen.kinds.fields import fill_feedback_url
+from roadmapgen.kinds.front_matter import Competitor, Feedback, Item, Metric, Objective, Persona, Release, Vision
+from roadmapgen.kinds.registry import KINDS, release_order
 from roadmapgen.load.versions import Version
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
-from roadmapgen.model.fields import fill_feedback_url
-from roadmapgen.model.front_matter import Competitor, Feedback, Item, Metric, Objective, Persona, Release, Vision
-from roadmapgen.registry import KINDS, release_order
 
 
 def project_document(p: Projector, doc: Document) -> v.View:
@@ -173,13 +173,15 @@ def _release(p: Projector, doc: Document) -> v.ReleaseView:
 def _metric(p: Projector, doc: Document) -> v.MetricView:
     f = doc.fields
     assert isinstance(f, Metric)
+    survey = p.corpus.surveys.get(doc.key)  # the public corpus has none: its metrics hold the values alone
+    given = f.points if f.points is not None else survey.points() if survey is not None else ()
     points = tuple(v.MetricPointView(date=point.date, value=point.value)
-                   for point in sorted(f.points or (), key=lambda pt: pt.date))
+                   for point in sorted(given, key=lambda pt: pt.date))
     public = v.MetricView(slug=doc.slug, url=ROOT + page_path(doc), name=f.name, kind=f.kind, unit=f.unit,
                           points=points)
     if not p.internal:
         return public
-    return v.InternalMetricView(**_fields_of(public), target=f.target, survey=doc.survey, visibility=f.visibility,
+    return v.InternalMetricView(**_fields_of(public), target=f.target, survey=survey, visibility=f.visibility,
                                 extra=extra_rows(f.extra))
 
 

@@ -13,13 +13,11 @@ from urllib.parse import quote
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from roadmapgen.kinds.slugs import is_slug
 from roadmapgen.validation import describe
 
 T = TypeVar("T")
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-VERSION_PATTERN = r"^[0-9A-Za-z](?:[0-9A-Za-z.+-]*[0-9A-Za-z+])?$"
-_SLUG = re.compile(SLUG_PATTERN)
 _TARGET = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2})|(\d{2})-(\d{2}))$")
 
 
@@ -46,7 +44,7 @@ Seq = Annotated[tuple[T, ...], BeforeValidator(_list_to_tuple)]
 
 
 def _check_slug(value: str) -> str:
-    if not _SLUG.match(value):
+    if not is_slug(value):
         raise rule_error("must be a slug: lowercase words joined by '-', like 'priya-sharma'", value)
     return value
 

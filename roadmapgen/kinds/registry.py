@@ -6,20 +6,19 @@ file names), linking (references and asset fields), the audience wall (the allow
 a kind whose ``public_fields`` is None never reaches the public corpus), page plans
 (one page per document, overview pages, navigation), ``schema`` and ``new``. The one
 thing a kind declares elsewhere is code: its projection into views, in
-:mod:`roadmapgen.audience.projections`, which refuses to import when a kind here has none.
+:mod:`roadmapgen.audience.make_views`, which refuses to import when a kind here has none.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
-from roadmapgen.model.fields import FrontMatter, target_order
-from roadmapgen.model.front_matter import (
+from roadmapgen.kinds.fields import FrontMatter, target_order
+from roadmapgen.kinds.front_matter import (
     Competitor,
     Feedback,
     Item,
@@ -29,17 +28,9 @@ from roadmapgen.model.front_matter import (
     Release,
     Vision,
 )
-
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-VERSION = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.+-]*[0-9A-Za-z+])?")
+from roadmapgen.kinds.slugs import is_slug, is_version
 
 OrderKey = tuple[Any, ...]
-
-
-def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by '-': 'Überweisung & SSO!' -> 'uberweisung-sso'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +107,7 @@ class Kind:
         return self.public_fields is not None
 
     def valid_slug(self, slug: str) -> bool:
-        if self.slug_rule == "version":
-            return VERSION.fullmatch(slug) is not None and ".." not in slug
-        return SLUG.fullmatch(slug) is not None
+        return is_version(slug) if self.slug_rule == "version" else is_slug(slug)
 
     def page_path(self, slug: str) -> str:
         """Where a document of this kind is shown, relative to the site root."""

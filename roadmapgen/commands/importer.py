@@ -24,16 +24,18 @@ from typing import Any
 import yaml
 
 from roadmapgen.errors import ContentError, did_you_mean
+from roadmapgen.kinds.front_matter import Feedback
+from roadmapgen.kinds.registry import KINDS
+from roadmapgen.kinds.slugs import shortened, slugify
+from roadmapgen.kinds.source import SourceFile
+from roadmapgen.load.csv_table import CsvRow, CsvTable, date_part, read_csv
 from roadmapgen.load.discover import ProjectFiles, is_ignored
-from roadmapgen.load.frontmatter import decode, split_front_matter
-from roadmapgen.load.layout import SourceFile
-from roadmapgen.load.responses import CsvRow, CsvTable, date_part, read_csv
-from roadmapgen.load.yamlsafe import Place, read_yaml
+from roadmapgen.load.text import decode, split_front_matter
+from roadmapgen.load.yamlsafe import read_yaml
 from roadmapgen.markdown.parser import BodyParser
-from roadmapgen.model.front_matter import Feedback
 from roadmapgen.model.graph import document_links
 from roadmapgen.model.read import parse_document
-from roadmapgen.registry import KINDS, slugify
+from roadmapgen.places import Place
 from roadmapgen.validation import validate
 
 FIELDS = ("date", "source", "customer", "persona", "items", "sentiment", "quote", "tags", "import_id", "body")
@@ -188,8 +190,8 @@ def _checked(front: dict[str, Any], body: str, name: str, folder: _Folder, files
 
 
 def _stem(front: Mapping[str, Any]) -> str:
-    """A file name from the row's date, source and customer (or id), at most 80 characters."""
-    return slugify(f"{front['date']} {front['source']} {front.get('customer') or front['import_id']}")[:80].strip("-")
+    """A file name from the row's date, source and customer (or id), short enough for any file system."""
+    return shortened(slugify(f"{front['date']} {front['source']} {front.get('customer') or front['import_id']}"))
 
 
 @dataclass

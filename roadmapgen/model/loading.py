@@ -14,16 +14,16 @@ from pathlib import Path
 
 from roadmapgen.config import CONFIG_FILE, SiteConfig, load_config
 from roadmapgen.errors import ContentError, Report, UsageError
+from roadmapgen.kinds.source import SourceFile, kind_of_key
+from roadmapgen.load.dates import last_changed, modified_date
 from roadmapgen.load.discover import ProjectFiles, discover
 from roadmapgen.load.git import read_log
-from roadmapgen.load.history import last_changed, modified_date
-from roadmapgen.load.layout import SourceFile, kind_of_key
 from roadmapgen.load.versions import item_versions
 from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.document import Document
 from roadmapgen.model.graph import Corpus, link, relink
 from roadmapgen.model.read import ReadResult, checked_front_matter, read_document
-from roadmapgen.model.survey import unnamed_data_files, with_responses
+from roadmapgen.model.survey import Survey, SurveyRead, read_survey, unnamed_data_files
 
 ReadMany = Callable[[Iterable[SourceFile]], Iterator[ReadResult]]
 """Reads many files; serial by default, a process pool when the build runs in parallel."""
@@ -84,9 +84,12 @@ class Loaded:
     link_problems: tuple[ContentError, ...]
     by_path: Mapping[Path, SourceFile]
     """Each document file by its absolute path: what a change names."""
+    surveys: Mapping[str, SurveyRead]
+    """Each survey metric's responses, read: its survey, or the problems of its file."""
 
     def problems(self) -> list[ContentError]:
         found = [problem for result in self.reads.values() for problem in result.problems]
+        found += [problem for _, problems in self.surveys.values() for problem in problems]
         return found + list(self.link_problems)
 
 
@@ -94,29 +97,33 @@ def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_ser
          latest: dt.date | None = None) -> Loaded:
     """Read every document, date it (file times no later than ``latest``) and link the corpus."""
     reads = {source.key: result for source, result in zip(files.documents, read_many(files.documents), strict=True)}
-    reads.update(with_surveys(reads, reads.keys(), files))
+    surveys = read_surveys(reads, reads.keys(), files)
     data_problems = data_file_problems(reads, files)
     log = read_log(config.project_dir)  # one git log for both the dates and the versions
     history = last_changed(config.project_dir, files.documents, log, latest)
     versions = item_versions(config.project_dir, files.documents, log, checked_front_matter)
     documents = (result.document for result in reads.values() if result.document is not None)
-    corpus, problems = link(documents, files.assets, history, existing=reads.keys(), versions=versions)
-    return Loaded(config, files, reads, history, corpus, tuple(problems + data_problems), _by_path(files))
+    corpus, problems = link(documents, files.assets, history, existing=reads.keys(), versions=versions,
+                            surveys=_computed(surveys))
+    return Loaded(config, files, reads, history, corpus, tuple(problems + data_problems), _by_path(files), surveys)
 
 
-def with_surveys(reads: Mapping[str, ReadResult], keys: Iterable[str], files: ProjectFiles) -> dict[str, ReadResult]:
-    """The read results among ``keys`` of metrics computed from responses, computed (model/survey.py).
+def read_surveys(reads: Mapping[str, ReadResult], keys: Iterable[str], files: ProjectFiles) -> dict[str, SurveyRead]:
+    """The responses of each metric among ``keys`` that names them, read (model/survey.py).
 
-    This runs after reading, not inside it: a read is a function of one file's bytes (what the
-    cache and the worker processes rely on), and a survey metric depends on a second file."""
-    updated = {}
+    A second file read beside the first: a document stays a function of its own file's bytes (what
+    the cache and the worker processes rely on), and the survey joins the corpus beside it."""
+    found = {}
     for key in keys:
-        result = reads[key]
-        if result.document is None or getattr(result.document.fields, "responses", None) is None:
-            continue
-        document, problems = with_responses(result.document, files.data)
-        updated[key] = ReadResult(document, (*result.problems, *problems))
-    return updated
+        result = reads.get(key)
+        if result is not None and result.document is not None and getattr(result.document.fields, "responses",
+                                                                           None) is not None:
+            found[key] = read_survey(result.document, files.data)
+    return found
+
+
+def _computed(surveys: Mapping[str, SurveyRead]) -> dict[str, Survey]:
+    return {key: survey for key, (survey, _) in surveys.items() if survey is not None}
 
 
 def data_file_problems(reads: Mapping[str, ReadResult], files: ProjectFiles) -> list[ContentError]:
@@ -146,14 +153,18 @@ def reload(
     changed = [by_path[path] for path in dict.fromkeys(paths) if path in by_path]
     reads = {key: result for key, result in previous.reads.items() if key not in removed}
     reads.update({source.key: result for source, result in zip(changed, read_many(changed), strict=True)})
-    reads.update(with_surveys(reads, (source.key for source in changed), files))
+    surveys = {key: found for key, found in previous.surveys.items() if key in reads}
+    for source in changed:
+        surveys.pop(source.key, None)
+    surveys.update(read_surveys(reads, (source.key for source in changed), files))
     data_problems = data_file_problems(reads, files)
     history = {key: day for key, day in previous.history.items() if key not in removed}
     history.update({source.key: modified_date(source.absolute, latest) for source in changed})
     keys = frozenset({source.key for source in changed} | removed)
     documents: dict[str, Document | None] = {key: _document(reads.get(key)) for key in keys}
-    corpus, link_problems = relink(previous.corpus, documents, history, current)
-    return Loaded(config, files, reads, history, corpus, tuple(link_problems + data_problems), by_path), keys, problems
+    corpus, link_problems = relink(previous.corpus, documents, history, current, _computed(surveys))
+    return (Loaded(config, files, reads, history, corpus, tuple(link_problems + data_problems), by_path, surveys),
+            keys, problems)
 
 
 def _touches_data(paths: Collection[Path], *found: ProjectFiles) -> bool:

@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from roadmapgen.kinds.source import SourceFile
 from roadmapgen.load.git import ProjectLog, git_names, git_output
-from roadmapgen.load.layout import SourceFile
 
 
 def last_changed(project_dir: Path, sources: Iterable[SourceFile], log: ProjectLog | None,

@@ -16,8 +16,8 @@ from pathlib import Path
 from roadmapgen import __version__
 from roadmapgen.config import load_config
 from roadmapgen.errors import UsageError
+from roadmapgen.kinds.slugs import slugify
 from roadmapgen.load.git import git_output, repository_root
-from roadmapgen.registry import slugify
 
 PLATFORMS = ("github", "gitlab")
 _FILES = {"github": ".github/workflows/roadmap.yml", "gitlab": ".gitlab-ci.yml"}

@@ -2,7 +2,7 @@
 
 Descriptions come from the models' attribute docstrings; each property also says
 whether the public site shows it, read from the audience allow-list
-(:attr:`roadmapgen.registry.Kind.public_fields`), the same list the public corpus is cut to.
+(:attr:`roadmapgen.kinds.registry.Kind.public_fields`), the same list the public corpus is cut to.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from roadmapgen.config import ConfigFile
-from roadmapgen.model.fields import FrontMatter
-from roadmapgen.registry import KINDS
+from roadmapgen.kinds.fields import FrontMatter
+from roadmapgen.kinds.registry import KINDS
 
 SCHEMA_TYPES = ("config", *KINDS)
 

@@ -22,11 +22,11 @@ from roadmapgen.audience import views as v
 from roadmapgen.audience.public import is_published, public_corpus, public_settings
 from roadmapgen.config import ConfigFile
 from roadmapgen.errors import ContentError, warning
-from roadmapgen.load.layout import KINDS, document_key, kind_of_content_path
+from roadmapgen.kinds.fields import target_order
+from roadmapgen.kinds.front_matter import Feedback, Item, Persona
+from roadmapgen.kinds.source import KINDS, document_key, kind_of_content_path
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
-from roadmapgen.model.fields import target_order
-from roadmapgen.model.front_matter import Feedback, Item, Persona
 from roadmapgen.model.graph import Corpus
 
 

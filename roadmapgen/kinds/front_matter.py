@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from roadmapgen.model.fields import (
+from roadmapgen.kinds.fields import (
     AssetPath,
     Day,
     Extra,

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from roadmapgen.config import CONFIG_FILE
 from roadmapgen.errors import UsageError
-from roadmapgen.model.fields import quarter_of
-from roadmapgen.registry import KINDS, Kind, slugify
+from roadmapgen.kinds.fields import quarter_of
+from roadmapgen.kinds.registry import KINDS, Kind
+from roadmapgen.kinds.slugs import MAX_SLUG, shortened, slugify
 
 NEW_KINDS = tuple(name for name, kind in KINDS.items() if kind.scaffold is not None)
 """Kinds `roadmapgen new` can start, each from its file in roadmapgen/scaffolds/."""
@@ -47,23 +48,14 @@ def name_for(kind: Kind, typed: str) -> Name:
         return Name(typed, typed)
     if kind.valid_slug(typed) and len(typed) <= MAX_SLUG:
         return Name(typed, typed.replace("-", " ").capitalize())
-    slug = shortened_slug(slugify(typed))
+    slug = shortened(slugify(typed))
     if not slug:
         raise UsageError(f"cannot make a file name from {typed!r}: use letters or digits")
     return Name(slug, typed)
 
 
-MAX_SLUG = 80
-"""File names made from titles stay short enough for every file system and URL (the title keeps every word)."""
 MAX_NAME = 200
-
-
-def shortened_slug(slug: str) -> str:
-    """``slug`` cut to MAX_SLUG characters at a word boundary."""
-    if len(slug) <= MAX_SLUG:
-        return slug
-    cut = slug[: MAX_SLUG + 1].rsplit("-", 1)[0]
-    return cut if cut else slug[:MAX_SLUG]
+"""A release version longer than this is refused (a title becomes a slug of at most MAX_SLUG)."""
 
 
 def new_document(content_dir: Path, kind_name: str, typed: str, today: dt.date) -> Path:

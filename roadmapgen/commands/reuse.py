@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from roadmapgen.cache import file_stamp
 from roadmapgen.load.git import git_output
+from roadmapgen.model.cache import file_stamp
 from roadmapgen.model.graph import Corpus
 from roadmapgen.pages.plan import PageSpec
 from roadmapgen.seal import Seal
@@ -61,7 +61,10 @@ def document_fingerprints(corpus: Corpus) -> DocumentPrints:
     docs = corpus.documents
     # An item's committed versions are part of what lists show of it (its changes), though its file
     # may be the same: a commit alone can add a change.
+    # A survey's responses file, too, is part of what lists and pages show of its metric.
+    surveys = corpus.surveys
     meta = {key: _hash(doc.meta_digest, repr(corpus.versions.get(key, ())),
+                       surveys[key].digest if key in surveys else "",
                        *sorted(docs[n].meta_digest for n in corpus.neighbours(key) if n in docs))
             for key, doc in docs.items()}
     full = {key: _hash(doc.digest, meta[key]) for key, doc in docs.items()}

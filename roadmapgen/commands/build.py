@@ -17,22 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from roadmapgen.audience.projector import Audience
+from roadmapgen.audience.context import Audience
 from roadmapgen.audience.site import SiteViews, project_all, project_site, today_for
-from roadmapgen.cache import CACHE_DIR, DocumentCache, code_fingerprint, manifest_path
-from roadmapgen.config import CONFIG_FILE, SiteConfig
-from roadmapgen.errors import ContentError, Report, ToolError
-from roadmapgen.load.discover import ProjectFiles
-from roadmapgen.load.git import SHALLOW_NOTE, is_shallow, tracked_files
-from roadmapgen.model.graph import Corpus
-from roadmapgen.model.read_all import read_all
-from roadmapgen.packs import CacheDamaged
-from roadmapgen.pages.plan import PageSpec, Plan, path_collisions, plan_pages
-from roadmapgen.parallel import map_forked, usable_cores
-from roadmapgen.project import load_corpus, scan_project
-from roadmapgen.render.render import Renderer
-from roadmapgen.render.templates import static_files, theme_chain
-from roadmapgen.reuse import (
+from roadmapgen.commands.reuse import (
     FileRecord,
     Fingerprints,
     Manifest,
@@ -42,6 +29,19 @@ from roadmapgen.reuse import (
     input_stamp,
     tree_digest,
 )
+from roadmapgen.config import CONFIG_FILE, SiteConfig
+from roadmapgen.errors import ContentError, Report, ToolError
+from roadmapgen.load.discover import ProjectFiles
+from roadmapgen.load.git import SHALLOW_NOTE, is_shallow, tracked_files
+from roadmapgen.model.cache import CACHE_DIR, DocumentCache, code_fingerprint, manifest_path
+from roadmapgen.model.graph import Corpus
+from roadmapgen.model.loading import load_corpus, scan_project
+from roadmapgen.model.read_all import read_all
+from roadmapgen.packs import CacheDamaged
+from roadmapgen.pages.plan import PageSpec, Plan, path_collisions, plan_pages
+from roadmapgen.parallel import map_forked, usable_cores
+from roadmapgen.render.render import Renderer
+from roadmapgen.render.templates import static_files, theme_chain
 from roadmapgen.seal import KeyUnusable, Seal, default_key_file, load_seal
 from roadmapgen.search import index_site
 from roadmapgen.write import Staging, check_output_dir, commit, prepare

@@ -1,0 +1,1 @@
+"""What each command does, as functions: no printing, no exit codes (those are roadmapgen.cli's)."""
