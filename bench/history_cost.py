@@ -5,7 +5,7 @@ first commit, then commits that start 2,000 planned items (in progress), retarge
 500 public. It then times, alternately, ``--runs`` times each:
 
   git log    ``git log --name-only`` over the project alone: git's own floor, the peer
-  history    what a build does: one log read (load/git.py), the dates (load/history.py)
+  history    what a build does: one log read (load/git.py), the dates (load/dates.py)
              and every version of every item (load/versions.py)
   check      ``roadmapgen check``, the whole load with history, for scale
 

@@ -1,4 +1,4 @@
-"""Config stage: roadmapgen.yaml -> :class:`SiteConfig` with every path resolved once."""
+"""Config stage: roadmapgen.yaml -> :class:`ProjectConfig` with every path resolved once."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, ConfigDict, Field
 
 from roadmapgen.errors import ContentError, UsageError
-from roadmapgen.kinds.fields import FeedbackUrl, FrontMatter, Seq, Text, rule_error
+from roadmapgen.kinds.fields import FeedbackUrl, Seq, StrictModel, Text, rule_error
 from roadmapgen.load.text import decode
 from roadmapgen.load.yamlsafe import read_yaml
 from roadmapgen.places import Place
@@ -38,7 +38,7 @@ def _check_language(value: str) -> str:
 Url = Annotated[str, AfterValidator(_check_url)]
 
 
-class Research(FrontMatter):
+class Research(StrictModel):
     model_config = ConfigDict(use_attribute_docstrings=True)
     interviews_per_quarter: Annotated[int, Field(ge=0)] | None = None
     """How many customer interviews the team aims for each quarter."""
@@ -46,10 +46,10 @@ class Research(FrontMatter):
     """The persona segments the product is for first: their evidence is counted apart and shown first."""
 
 
-class ConfigFile(FrontMatter):
+class Settings(StrictModel):
     """roadmapgen.yaml: the site configuration."""
 
-    model_config = ConfigDict(use_attribute_docstrings=True)
+    model_config = ConfigDict(use_attribute_docstrings=True, title="ConfigFile")
     product: Text
     """Product name, shown in every page header."""
     tagline: Text | None = None
@@ -76,10 +76,10 @@ class ConfigFile(FrontMatter):
 
 
 @dataclass(frozen=True, slots=True)
-class SiteConfig:
+class ProjectConfig:
     """The validated configuration with absolute paths."""
 
-    settings: ConfigFile
+    settings: Settings
     project_dir: Path
     content_dir: Path
     output_dir: Path
@@ -88,7 +88,8 @@ class SiteConfig:
     places: dict[tuple[str | int, ...], Place]
 
 
-def load_config(project_dir: Path, *, output_dir: Path | None = None) -> tuple[SiteConfig | None, list[ContentError]]:
+def load_config(project_dir: Path, *, output_dir: Path | None = None
+                ) -> tuple[ProjectConfig | None, list[ContentError]]:
     """Read ``roadmapgen.yaml`` in ``project_dir``.
 
     Raises:
@@ -103,11 +104,11 @@ def load_config(project_dir: Path, *, output_dir: Path | None = None) -> tuple[S
         document = read_yaml(decode(path.read_bytes(), CONFIG_FILE), CONFIG_FILE)
     except ContentError as error:
         return None, [error]
-    settings, errors = validate(ConfigFile, document.data, document.places, CONFIG_FILE)
+    settings, errors = validate(Settings, document.data, document.places, CONFIG_FILE)
     if settings is None:
         return None, errors
     root = project_dir.resolve()
-    config = SiteConfig(
+    config = ProjectConfig(
         settings=settings,
         project_dir=root,
         content_dir=root / settings.content_dir,
@@ -123,7 +124,7 @@ def _theme_dir(root: Path, theme: str) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _check_folders(config: SiteConfig) -> list[ContentError]:
+def _check_folders(config: ProjectConfig) -> list[ContentError]:
     problems = []
     if not config.content_dir.is_dir():
         place = config.places.get(("content_dir",), Place(1, 1, 1, 1))

@@ -19,6 +19,16 @@ REPO = Path(__file__).resolve().parent.parent
 FIXED_MTIME = 1_790_000_000  # 2026-09-21; example files get it so stale flags never drift
 
 
+SLOW_FILES = {"test_browser.py", "test_validators.py", "test_serve.py"}
+"""Files whose every test starts a browser, a Java validator or a server: outside the inner loop (-m "not slow")."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
 

@@ -83,6 +83,7 @@ def test_item_made_internal_disappears_from_public_site(small_project: Path) -> 
     assert not [name for name, data in public.items() if b"Alpha" in data]
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(small_project: Path, tmp_path: Path) -> None:
     """Separate processes with different hash seeds, so set order cannot leak into output."""
     trees = []

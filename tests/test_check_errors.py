@@ -250,12 +250,18 @@ def test_a_broken_file_does_not_make_its_referrers_fail(small_project: Path, run
     write_files(small_project, alpha("status: planned", "status: done"))
     lines = run_cli("check", small_project).out.splitlines()
     assert [line for line in lines if ": error:" in line and "alpha.md" not in line] == []
+    assert [line for line in lines if ": error:" in line] == [  # positive control: the broken file itself
+        "content/roadmap/alpha.md:3:9: error: 'status' must be one of 'planned', 'in-progress', 'beta', 'shipped', "
+        "'paused' or 'cancelled', not 'done'"]
 
 
-def test_check_writes_nothing(small_project: Path, run_cli) -> None:
+def test_check_writes_nothing(small_project: Path, run_cli, tmp_path: Path) -> None:
     before = sorted(small_project.rglob("*"))
     assert run_cli("check", small_project).code == 0
     assert sorted(small_project.rglob("*")) == before
+    # Positive control: a build of the same project does write into it (its cache), so the check above could fail.
+    assert run_cli("build", small_project, "--out", tmp_path / "out").code == 0
+    assert sorted(small_project.rglob("*")) != before
 
 
 CONSISTENCY = {
@@ -296,3 +302,4 @@ def test_an_unreadable_release_does_not_make_shipped_items_warn(small_project: P
     write_files(small_project, {"content/releases/1.0.0.md": "---\nversion: [1.0.0\n---\n"})
     lines = run_cli("check", small_project).out.splitlines()
     assert [line for line in lines if "content/releases/1.0.0.md" not in line] == ["1 error, 0 warnings."]
+    assert [line for line in lines if line.startswith("content/releases/1.0.0.md:")]  # positive control

@@ -150,6 +150,7 @@ def test_odd_folder_names_are_refused_not_pasted(folder: str, tmp_path: Path, ru
     assert not (tmp_path / "repo/.github").exists() and not (tmp_path / "repo/.gitlab-ci.yml").exists()
 
 
+@pytest.mark.slow
 def test_every_github_command_line_runs_green(pull_request: Path, tmp_path: Path, run_cli) -> None:
     assert run_cli("ci", "github", pull_request).code == 0
     workflow = yaml.safe_load((pull_request / ".github/workflows/roadmap.yml").read_text())
@@ -172,6 +173,7 @@ def test_every_github_command_line_runs_green(pull_request: Path, tmp_path: Path
     assert report.startswith("**Roadmap changes** in origin/main...HEAD (public site): 1 added")
 
 
+@pytest.mark.slow
 def test_every_gitlab_command_line_runs_green(pull_request: Path, tmp_path: Path, run_cli) -> None:
     result = run_cli("ci", "gitlab", pull_request)
     assert result.code == 0, result.err

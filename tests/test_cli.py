@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 
@@ -128,6 +130,7 @@ def _shell(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           check=False, env={**os.environ, "PYTHONPATH": str(REPO)})
 
 
+@pytest.mark.slow
 def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path: Path) -> None:
     """`roadmapgen schema | head` and `roadmapgen diff ... | head`: the reader closed the pipe on purpose."""
     from tests.helpers.gitrepo import git

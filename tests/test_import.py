@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,6 +128,7 @@ def test_an_existing_file_is_never_overwritten(small_project: Path, run_cli, tmp
 _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60).filter(str.strip)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(customer=st.one_of(st.just(""), _TEXT), quote=_TEXT, tag=_TEXT.filter(lambda t: not set(t) & set(",;|")),
        body=_TEXT, import_id=_TEXT)

@@ -24,7 +24,8 @@ from roadmapgen.commands.build import BuildOptions, build
 from roadmapgen.commands.schema import public_keys
 from roadmapgen.kinds.registry import KINDS
 from roadmapgen.render.templates import format_date, format_number
-from tests.helpers.leakproject import Markers, _value, accepts_public, internal_fields
+from tests.conftest import REPO
+from tests.helpers.leakproject import Markers, _value, accepts_public, internal_fields, plain
 
 
 def _front_matter(data: dict, body: str = "") -> str:
@@ -181,6 +182,15 @@ class LeakProject:
                                    **self.internal_values("metric", "public metric")})
         self.doc("metric", "uptime", {"name": "Uptime", "kind": "kpi", "visibility": "public",
                                       "points": [{"date": "2026-01-31", "value": 99}]})
+        # Any other kind that can be public: plain words where it must say something, markers everywhere else.
+        for kind, spec in KINDS.items():
+            if spec.can_be_public and spec.file is None and kind not in {*self.public_slugs, "metric"}:
+                fields = spec.model.model_fields
+                values = {name: plain(fields[name].annotation) for name in public_keys(kind)
+                          if fields[name].is_required()}
+                body = f"Public {kind} body.\n" + self.internal_block(kind) if spec.has_body else ""
+                self.doc(kind, f"public-{kind}", {**values, **self.internal_values(kind, f"public {kind}"),
+                                                  "visibility": "public"}, body)
 
     def _internal_documents(self) -> None:
         """A document of every folder kind with a marker in every field; those that can never be public
@@ -342,19 +352,54 @@ def test_internal_vision_stays_off_the_public_home(tmp_path: Path) -> None:
     assert find_markers(tmp_path / "out/public", vision_markers) == {}
 
 
-def test_public_allow_list_is_the_one_the_spec_gives() -> None:
-    """Changing what customers see is a decision; this test makes it a visible one."""
-    assert {kind: sorted(public_keys(kind)) for kind in KINDS} == {
-        "vision": ["statement", "title"],
-        "objective": ["summary", "title"],
-        "persona": ["avatar", "goals", "motivations", "name", "pain_points", "quote", "role", "segment"],
-        "item": ["feedback_url", "horizon", "objective", "personas", "public", "status", "summary", "tags", "target",
-                 "title"],
-        "release": ["date", "ships", "summary", "title", "version"],
-        "feedback": [],
-        "metric": ["kind", "name", "points", "unit"],
-        "competitor": [],
-    }
+def _documented_public_keys() -> dict[str, set[str]]:
+    """docs/content.md's table of document types: the keys each row marks public ('pub', 'public ...')."""
+    table = (REPO / "docs/content.md").read_text(encoding="utf-8").split("## Document types", 1)[1]
+    found = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or cells[0] in ("type", "---"):
+            continue
+        found[cells[0]] = {name for name, note in _keys_with_notes(cells[1]) if "pub" in note and name != "visibility"}
+    return found
+
+
+def _keys_with_notes(cell: str) -> list[tuple[str, str]]:
+    """'`a` (req, pub), `b`' -> [('a', 'req, pub'), ('b', '')]: keys outside parentheses, each with its note."""
+    keys, depth, index = [], 0, 0
+    while index < len(cell):
+        char = cell[index]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "`" and depth == 0:
+            end = cell.index("`", index + 1)
+            name, index = cell[index + 1:end], end
+            note = ""
+            rest = cell[index + 1:].lstrip()
+            if rest.startswith("("):
+                level, position = 0, 0
+                for position, ch in enumerate(rest):
+                    level += {"(": 1, ")": -1}.get(ch, 0)
+                    if level == 0:
+                        break
+                note = rest[1:position]
+            keys.append((name, note))
+        index += 1
+    return keys
+
+
+def test_public_allow_list_is_the_one_the_docs_give() -> None:
+    """Changing what customers see is a decision: docs/content.md says what is public, kind by kind, and the
+    registry's allow-lists must say the same. A kind that can never be public shows nothing."""
+    documented = _documented_public_keys()
+    for name, kind in KINDS.items():
+        if kind.can_be_public:
+            assert set(public_keys(name)) == documented[kind.label], name
+        else:
+            assert not public_keys(name) and not documented.get(kind.label), name
+    assert documented["roadmap item"] >= {"title", "status", "horizon", "public", "feedback_url"}  # the parser reads
 
 
 def test_guard_rejects_internal_views_anywhere_in_a_public_view(example_project: Path) -> None:
@@ -362,14 +407,14 @@ def test_guard_rejects_internal_views_anywhere_in_a_public_view(example_project:
     import dataclasses
 
     from roadmapgen.audience.guard import LeakError, check_public
-    from roadmapgen.audience.site import project_all, project_site
+    from roadmapgen.audience.site import make_all_views, site_with_warnings
     from roadmapgen.errors import Report
     from roadmapgen.model.loading import load_project
 
     loaded = load_project(example_project, Report())
-    internal, _ = project_site(loaded.corpus, loaded.config, Audience.INTERNAL)
-    public, _ = project_site(loaded.corpus, loaded.config, Audience.PUBLIC)
-    project_all(public)  # every public view passes the guard as it is made
+    internal, _ = site_with_warnings(loaded.corpus, loaded.config, Audience.INTERNAL)
+    public, _ = site_with_warnings(loaded.corpus, loaded.config, Audience.PUBLIC)
+    make_all_views(public)  # every public view passes the guard as it is made
     with pytest.raises(LeakError, match="InternalItemView"):
         check_public(internal.items[0])
     persona = public.personas[0]

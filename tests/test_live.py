@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from roadmapgen.audience.context import Audience
-from roadmapgen.serve.live import LiveSite
+from roadmapgen.serve.live import LivePreview
 from tests.conftest import copy_example
-from tests.helpers.sitefiles import replace_in
+from tests.helpers.sitefiles import replace_in, tree_bytes
 
 SOURCE_DATE = dt.date(2026, 11, 20)
 
 
-def everything(live: LiveSite) -> dict[str, bytes]:
+def everything(live: LivePreview) -> dict[str, bytes]:
     snapshot = live.snapshot
     assert snapshot is not None
     pages = {path: snapshot.page(path) for path in snapshot.pages}
@@ -25,7 +25,7 @@ def everything(live: LiveSite) -> dict[str, bytes]:
 
 
 def fresh(project: Path, audience: Audience) -> dict[str, bytes]:
-    live = LiveSite(project, audience, SOURCE_DATE)
+    live = LivePreview(project, audience, SOURCE_DATE)
     assert live.rebuild().ok
     return everything(live)
 
@@ -153,10 +153,11 @@ EDITS: list[tuple[str, Callable[[Path], list[Path]]]] = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("audience", list(Audience))
 def test_incremental_rebuilds_equal_full_builds(tmp_path: Path, audience: Audience) -> None:
     project = copy_example(tmp_path / "project")
-    live = LiveSite(project, audience, SOURCE_DATE)
+    live = LivePreview(project, audience, SOURCE_DATE)
     assert live.rebuild().ok
     for name, edit in EDITS:
         everything(live)  # render every page, so the rebuild must decide what to keep
@@ -168,7 +169,7 @@ def test_incremental_rebuilds_equal_full_builds(tmp_path: Path, audience: Audien
 
 def test_a_body_edit_invalidates_only_its_dependents(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
-    live = LiveSite(project, Audience.PUBLIC, SOURCE_DATE)
+    live = LivePreview(project, Audience.PUBLIC, SOURCE_DATE)
     live.rebuild()
     everything(live)
     path = project / "content/roadmap/csat-follow-ups.md"
@@ -184,7 +185,7 @@ def test_a_body_edit_invalidates_only_its_dependents(tmp_path: Path) -> None:
 
 def test_errors_keep_the_last_good_site_and_recover(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
-    live = LiveSite(project, Audience.INTERNAL, SOURCE_DATE)
+    live = LivePreview(project, Audience.INTERNAL, SOURCE_DATE)
     live.rebuild()
     good = live.snapshot
     path = project / "content/roadmap/macros.md"
@@ -203,7 +204,7 @@ def test_errors_keep_the_last_good_site_and_recover(tmp_path: Path) -> None:
 def test_consistency_warnings_follow_edits(tmp_path: Path) -> None:
     """Kept between rebuilds when an edit cannot change them (a body), made again when it can."""
     project = copy_example(tmp_path / "project")
-    live = LiveSite(project, Audience.INTERNAL, SOURCE_DATE)
+    live = LivePreview(project, Audience.INTERNAL, SOURCE_DATE)
     assert live.rebuild().ok and live.problems == ()
     release = project / "content/releases/3.7.0.md"
     replace_in(release, "ships: [dark-mode]", "ships: [dark-mode, sla-policies]")
@@ -218,3 +219,20 @@ def test_consistency_warnings_follow_edits(tmp_path: Path) -> None:
     replace_in(item, "horizon: now\n", "")
     live.rebuild([item])
     assert live.problems == ()
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_the_preview_serves_what_a_build_writes(tmp_path: Path, audience: Audience, run_cli, monkeypatch) -> None:
+    """Every page and file the preview serves equals the build's file at that path, byte for byte; the
+    preview differs only where it must (404.html links from '/', the one address it is served at) and
+    leaves out the search index, which a build makes after writing the pages."""
+    project = copy_example(tmp_path / "project")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime.combine(SOURCE_DATE, dt.time(),
+                                                                           dt.UTC).timestamp())))
+    assert run_cli("build", project, "--out", tmp_path / "out", "--audience", audience.value).code == 0
+    built = tree_bytes(tmp_path / "out" / audience.value)
+    served = fresh(project, audience)
+    assert sorted(served) == sorted(path for path in built if not path.startswith("pagefind/")
+                                    and path != ".roadmapgen-site")
+    different = [path for path, data in served.items() if data != built[path]]
+    assert different in ([], ["404.html"])  # the same when the site's own address has no path

@@ -153,6 +153,7 @@ def test_the_check_can_see_a_public_change(baseline, tmp_path: Path) -> None:
     assert changed["roadmap/macros/index.html"] != baseline["roadmap/macros/index.html"]
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     owner=st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=40).filter(str.strip),

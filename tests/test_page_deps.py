@@ -18,7 +18,7 @@ import pytest
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.context import Audience
-from roadmapgen.audience.site import SiteViews, project_site
+from roadmapgen.audience.site import Site, site_with_warnings
 from roadmapgen.errors import Report
 from roadmapgen.kinds.source import kind_of_key
 from roadmapgen.model.loading import Project, load_project
@@ -43,14 +43,14 @@ class Reads:
 @pytest.fixture
 def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[Reads]:
     reads = Reads()
-    view, all_of, html = SiteViews.view, SiteViews.all, v.Html.__html__
+    view, all_of, html = Site.view, Site.all, v.Html.__html__
 
-    def recorded_view(self: SiteViews, key: str) -> Any:
+    def recorded_view(self: Site, key: str) -> Any:
         if not reads.listing:
             reads.documents.add(key)
         return view(self, key)
 
-    def recorded_all(self: SiteViews, kind: str) -> tuple[Any, ...]:
+    def recorded_all(self: Site, kind: str) -> tuple[Any, ...]:
         reads.kinds.add(kind)
         reads.listing += 1
         try:
@@ -62,13 +62,13 @@ def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[Reads]:
         reads.bodies.add(id(self))
         return html(self)
 
-    monkeypatch.setattr(SiteViews, "view", recorded_view)
-    monkeypatch.setattr(SiteViews, "all", recorded_all)
+    monkeypatch.setattr(Site, "view", recorded_view)
+    monkeypatch.setattr(Site, "all", recorded_all)
     monkeypatch.setattr(v.Html, "__html__", recorded_html)
     yield reads
 
 
-def missing_deps(spec: PageSpec, site: SiteViews, reads: Reads) -> list[str]:
+def missing_deps(spec: PageSpec, site: Site, reads: Reads) -> list[str]:
     """What the page read that its deps do not name."""
     deps = spec.deps
     missing = []
@@ -79,7 +79,7 @@ def missing_deps(spec: PageSpec, site: SiteViews, reads: Reads) -> list[str]:
     for kind in sorted(reads.kinds):
         if not {every(kind), every(kind, bodies=True)} & deps:
             missing.append(f"every {kind}")
-    for key, view in site.projected().items():
+    for key, view in site.made().items():
         body = getattr(view, "body", None)
         if body is not None and id(body) in reads.bodies and not {key, every(kind_of_key(key), bodies=True)} & deps:
             missing.append(f"body of {key}")
@@ -97,12 +97,12 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Project:
 
 @pytest.mark.parametrize("audience", list(Audience))
 def test_every_page_reads_only_what_its_deps_name(loaded: Project, recording: Reads, audience: Audience) -> None:
-    plan_site, _ = project_site(loaded.corpus, loaded.config, audience, SOURCE_DATE)
+    plan_site, _ = site_with_warnings(loaded.corpus, loaded.config, audience, SOURCE_DATE)
     plan = plan_pages(plan_site)
     renderer = Renderer.for_themes(theme_chain(loaded.config.theme_dir), loaded.config.project_dir)
     problems = {}
     for spec in plan.pages:
-        site, _ = project_site(loaded.corpus, loaded.config, audience, SOURCE_DATE)  # nothing read yet
+        site, _ = site_with_warnings(loaded.corpus, loaded.config, audience, SOURCE_DATE)  # nothing read yet
         recording.documents.clear(), recording.kinds.clear(), recording.bodies.clear()
         renderer.render(site, plan.nav, spec)
         if missing := missing_deps(spec, site, recording):
@@ -113,7 +113,7 @@ def test_every_page_reads_only_what_its_deps_name(loaded: Project, recording: Re
 
 def test_the_check_catches_a_missing_dependency(loaded: Project, recording: Reads) -> None:
     """The home page shows the latest releases: without every('release') in its deps, it is caught."""
-    site, _ = project_site(loaded.corpus, loaded.config, Audience.PUBLIC, SOURCE_DATE)
+    site, _ = site_with_warnings(loaded.corpus, loaded.config, Audience.PUBLIC, SOURCE_DATE)
     home = next(spec for spec in plan_pages(site).pages if spec.page.path == "index.html")
     broken = dataclasses.replace(home, deps=home.deps - {every("release")})
     renderer = Renderer.for_themes(theme_chain(loaded.config.theme_dir), loaded.config.project_dir)
@@ -122,7 +122,7 @@ def test_the_check_catches_a_missing_dependency(loaded: Project, recording: Read
 
 
 def test_a_body_read_through_a_list_needs_the_bodies_dependency(loaded: Project, recording: Reads) -> None:
-    site, _ = project_site(loaded.corpus, loaded.config, Audience.PUBLIC, SOURCE_DATE)
+    site, _ = site_with_warnings(loaded.corpus, loaded.config, Audience.PUBLIC, SOURCE_DATE)
     changelog = next(spec for spec in plan_pages(site).pages if spec.page.path == "releases/index.html")
     broken = dataclasses.replace(changelog, deps=frozenset({every("release")}))
     renderer = Renderer.for_themes(theme_chain(loaded.config.theme_dir), loaded.config.project_dir)

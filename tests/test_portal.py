@@ -243,6 +243,7 @@ def test_without_git_item_feeds_have_only_releases(tmp_path: Path, run_cli) -> N
 
 # -- the class, not the example: any text, any history --------------------------------------------
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(title=st.text(), slug=st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True))
 def test_no_title_can_change_the_shape_of_a_feedback_link(title: str, slug: str) -> None:
@@ -261,6 +262,7 @@ def test_no_title_can_change_the_shape_of_a_feedback_link(title: str, slug: str)
     assert query["title"] == [title]
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(st.text())
 def test_any_tag_names_a_folder_inside_tags(tag: str) -> None:
@@ -275,6 +277,7 @@ def test_any_tag_names_a_folder_inside_tags(tag: str) -> None:
 _VALUES = st.sampled_from(["planned", "in-progress", "beta", "shipped", None])
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["public", "internal"]), _VALUES, st.sampled_from(["now", "next", None])),
                 max_size=8))

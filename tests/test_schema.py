@@ -11,10 +11,8 @@ import pytest
 import yaml
 
 from roadmapgen.commands.schema import SCHEMA_TYPES, schema_for
+from roadmapgen.kinds.registry import KINDS
 from tests.conftest import REPO
-
-FOLDERS = {"objective": "objectives", "persona": "personas", "item": "roadmap", "release": "releases",
-           "feedback": "feedback"}
 
 
 def _jsonable(value):
@@ -35,13 +33,17 @@ def _front_matter(path: Path) -> dict:
 
 
 def _example_files():
+    """Every file of the example, of every kind the registry knows (and the config)."""
     yield "config", REPO / "roadmapgen.yaml"
-    yield "vision", REPO / "content/vision.md"
-    for kind, folder in FOLDERS.items():
-        for path in sorted((REPO / "content" / folder).glob("*.md")):
-            yield kind, path
-    for path in sorted((REPO / "content/metrics").glob("*.yaml")):
-        yield "metric", path
+    for name, kind in KINDS.items():
+        if kind.file is not None:
+            yield name, REPO / "content" / kind.file
+        else:
+            yield from ((name, path) for path in sorted((REPO / "content" / kind.folder).glob(f"*{kind.suffix}")))
+
+
+def test_the_example_has_a_file_of_every_kind() -> None:
+    assert {kind for kind, _ in _example_files()} == {"config", *KINDS}
 
 
 @pytest.mark.parametrize(("kind", "path"), list(_example_files()), ids=lambda x: str(x).rsplit("/", 2)[-1])

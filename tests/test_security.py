@@ -125,6 +125,7 @@ def _elements_of(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     return [(tag, sorted((k, v or "") for k, v in attrs)) for tag, attrs in parser.found]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize(("text", "rendered"), [
     ("*" * 100_000, lambda html: html.strip() == "<hr />"),

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from roadmapgen.audience.context import Audience
-from roadmapgen.serve.live import LiveSite
+from roadmapgen.serve.live import LivePreview
 from roadmapgen.serve.run import ServeOptions, Session
 from tests.conftest import REPO
 from tests.helpers.sitefiles import replace_in
@@ -47,12 +47,16 @@ class Client:
         connection.close()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, body
 
-    def wait_for(self, path: str, predicate, timeout: float = 2.0) -> tuple[int, str]:
+    def wait_for(self, path: str, predicate, timeout: float = 10.0) -> tuple[int, str]:
+        """The first answer for ``path`` that ``predicate`` accepts; the test fails if none comes in time
+        (so a caller that only waits still checks that the wait ended the way it expects)."""
         deadline = time.monotonic() + timeout
         while True:
             status, _, body = self.get(path)
-            if predicate(status, body) or time.monotonic() > deadline:
+            if predicate(status, body):
                 return status, body
+            if time.monotonic() > deadline:
+                pytest.fail(f"{path} never gave the expected answer in {timeout} s; last: {status} {body[:300]!r}")
             time.sleep(0.02)
 
 
@@ -179,7 +183,7 @@ def test_reload_event_after_a_change(served) -> None:
 def test_requests_during_a_rebuild_wait_for_it(served, monkeypatch) -> None:
     client, project = served
     release = threading.Event()
-    original = LiveSite.rebuild
+    original = LivePreview.rebuild
 
     started = threading.Event()
 
@@ -188,7 +192,7 @@ def test_requests_during_a_rebuild_wait_for_it(served, monkeypatch) -> None:
         release.wait(5)
         return original(self, changed)
 
-    monkeypatch.setattr(LiveSite, "rebuild", slow_rebuild)
+    monkeypatch.setattr(LivePreview, "rebuild", slow_rebuild)
     edit(project, ALPHA, "Alpha body.", "After the slow build.")
     assert started.wait(5)  # the build has started and is blocked
     answers: list[str] = []
@@ -232,7 +236,7 @@ def test_public_preview_shows_only_the_public_site(small_project: Path) -> None:
 def test_serve_never_writes_into_the_output_folder(served) -> None:
     client, project = served
     edit(project, ALPHA, "Alpha body.", "Changed.")
-    client.wait_for("/roadmap/alpha/", lambda s, b: "Changed." in b)
+    assert "Changed." in client.wait_for("/roadmap/alpha/", lambda s, b: "Changed." in b)[1]
     assert not (project / "site").exists()
 
 
@@ -337,7 +341,9 @@ def test_edits_are_seen_after_the_content_folder_is_deleted_and_restored(served,
     saved = tmp_path / "saved-content"
     shutil.copytree(project / "content", saved)
     shutil.rmtree(project / "content")
-    client.wait_for("/roadmap/alpha/", lambda status, body: status != 200, timeout=5)
+    # The last good page stays, with what went wrong shown over it.
+    _, body = client.wait_for("/roadmap/alpha/", lambda status, body: "roadmapgen-errors" in body)
+    assert "roadmapgen-errors" in body
     shutil.copytree(saved, project / "content")
     assert client.wait_for("/roadmap/alpha/", lambda status, body: "Alpha body." in body, timeout=5)[0] == 200
     edit(project, ALPHA, "Alpha body.", "Alpha restored and edited.")

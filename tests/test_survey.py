@@ -178,6 +178,7 @@ def test_a_responses_path_can_only_name_a_csv_directly_in_metrics(value: str) ->
     assert "/" not in name and "\\" not in name and posixpath.normpath(accepted) == accepted
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
 def test_any_bytes_in_a_responses_file_give_values_or_located_errors(data: bytes) -> None:
@@ -210,6 +211,7 @@ _SCORES = (st.integers(min_value=-10**6, max_value=10**6).map(str)
            | st.text(alphabet="0123456789-\u0660\u0663\u00b2", max_size=8))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_DAYS, _SCORES), max_size=12), st.sampled_from(["nps", "csat", "ces"]),
        st.sampled_from(["month", "quarter"]))

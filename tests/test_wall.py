@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roadmapgen.audience.context import Audience
-from roadmapgen.audience.site import project_all, project_site
+from roadmapgen.audience.site import make_all_views, site_with_warnings
 from roadmapgen.errors import Report
 from roadmapgen.load.text import CONTROL
 from roadmapgen.markdown.parser import BodyParser
@@ -290,13 +290,13 @@ def test_no_object_reachable_from_the_public_site_holds_internal_data(tmp_path: 
     project.write()
     loaded = load_project(project.root, Report())
     assert loaded is not None
-    site, _ = project_site(loaded.corpus, loaded.config, Audience.PUBLIC, dt.date(2026, 11, 1))
-    project_all(site)
+    site, _ = site_with_warnings(loaded.corpus, loaded.config, Audience.PUBLIC, dt.date(2026, 11, 1))
+    make_all_views(site)
     text = "\n".join(_reachable_strings(site))
     leaked = sorted(marker for marker in project.m.planted if marker in text)
     assert leaked == [], [project.m.planted[m] for m in leaked]
-    internal, _ = project_site(loaded.corpus, loaded.config, Audience.INTERNAL, dt.date(2026, 11, 1))
-    project_all(internal)
+    internal, _ = site_with_warnings(loaded.corpus, loaded.config, Audience.INTERNAL, dt.date(2026, 11, 1))
+    make_all_views(internal)
     internal_text = "\n".join(_reachable_strings(internal))
     assert sum(marker in internal_text for marker in project.m.planted) > len(project.m.planted) // 2  # the walk works
 
@@ -304,8 +304,8 @@ def test_no_object_reachable_from_the_public_site_holds_internal_data(tmp_path: 
 @pytest.mark.parametrize(
     "expression",
     [
-        "site._projector",
-        "site._projector.corpus",
+        "site._context",
+        "site._context.corpus",
         "site.__dict__",
         "site.view.__self__",
         "site.__class__.__init__.__globals__",
@@ -361,18 +361,18 @@ def test_a_public_template_can_only_walk_public_views(small_project: Path, run_c
 
 
 def test_a_view_of_a_document_the_site_does_not_show_is_refused(example_project: Path) -> None:
-    from roadmapgen.audience.context import make_projector
+    from roadmapgen.audience.context import view_context
     from roadmapgen.audience.guard import LeakError
-    from roadmapgen.audience.make_views import project_document
+    from roadmapgen.audience.make_views import make_view
 
     loaded = load_project(example_project, Report())
     assert loaded is not None
-    projector = make_projector(loaded.corpus, loaded.config.settings, Audience.PUBLIC, dt.date(2026, 11, 1))
+    context = view_context(loaded.corpus, loaded.config.settings, Audience.PUBLIC, dt.date(2026, 11, 1))
     feedback = next(doc for doc in loaded.corpus.documents.values() if doc.kind == "feedback")
     with pytest.raises(LeakError):
-        project_document(projector, feedback)
-    assert all(doc.is_public for doc in projector.corpus.documents.values())
-    assert "feedback" not in {doc.kind for doc in projector.corpus.documents.values()}
+        make_view(context, feedback)
+    assert all(doc.is_public for doc in context.corpus.documents.values())
+    assert "feedback" not in {doc.kind for doc in context.corpus.documents.values()}
 
 
 def test_the_public_corpus_keeps_no_internal_reference(example_project: Path) -> None:

@@ -20,11 +20,12 @@ from markupsafe import Markup
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.public import is_published, public_corpus, public_settings
-from roadmapgen.config import ConfigFile
+from roadmapgen.config import Settings
 from roadmapgen.errors import ContentError, warning
 from roadmapgen.kinds.fields import target_order
 from roadmapgen.kinds.front_matter import Feedback, Item, Persona
-from roadmapgen.kinds.source import KINDS, document_key, kind_of_content_path
+from roadmapgen.kinds.registry import KINDS
+from roadmapgen.kinds.source import document_key, kind_of_content_path
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
 from roadmapgen.model.graph import Corpus
@@ -46,14 +47,14 @@ def page_path(doc: Document) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Projector:
+class ViewContext:
     """Projects single documents for one audience; the unit incremental rebuilds reuse.
 
-    A public projector holds the public corpus and public settings only (see
-    :func:`make_projector`): it cannot hand out what it never had."""
+    A public context holds the public corpus and public settings only (see
+    :func:`view_context`): it cannot hand out what it never had."""
 
     corpus: Corpus
-    settings: ConfigFile
+    settings: Settings
     audience: Audience
     today: dt.date
     card_of: Callable[[Document], v.ItemCard] | None = None
@@ -103,16 +104,17 @@ class Projector:
         return tuple(sorted((self.card(doc) for doc in docs), key=item_view_order))
 
     def feedback_refs(self, doc: Document, field: str) -> tuple[v.FeedbackRef, ...]:
-        entries = sorted(self.referring(doc, "feedback", field), key=lambda d: (d.fields.date, d.slug), reverse=True)  # type: ignore[attr-defined]
-        return tuple(feedback_ref(entry) for entry in entries)
+        """Feedback naming ``doc`` in ``field``, newest first."""
+        refs = (feedback_ref(entry) for entry in self.referring(doc, "feedback", field))
+        return tuple(sorted(refs, key=lambda ref: (ref.date, ref.slug), reverse=True))
 
 
-def make_projector(corpus: Corpus, settings: ConfigFile, audience: Audience, today: dt.date,
-                   card_of: Callable[[Document], v.ItemCard] | None = None) -> Projector:
-    """The projector for ``audience``; a public one is made from the public corpus and settings alone."""
+def view_context(corpus: Corpus, settings: Settings, audience: Audience, today: dt.date,
+                   card_of: Callable[[Document], v.ItemCard] | None = None) -> ViewContext:
+    """The context for ``audience``; a public one is made from the public corpus and settings alone."""
     if audience is Audience.INTERNAL:
-        return Projector(corpus, settings, audience, today, card_of)
-    return Projector(public_corpus(corpus), public_settings(settings), audience, today, card_of)
+        return ViewContext(corpus, settings, audience, today, card_of)
+    return ViewContext(public_corpus(corpus), public_settings(settings), audience, today, card_of)
 
 
 def hidden_link_warnings(corpus: Corpus, doc: Document) -> list[ContentError]:

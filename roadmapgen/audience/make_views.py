@@ -1,27 +1,29 @@
-"""One projection per document kind: a document -> its view for the projector's audience.
+"""One projection per document kind: a document -> its view for the context's audience.
 
 Each function builds the public view field by field from the allow-list, and the
-internal view as that plus the internal fields. Only the projector's helpers reach
+internal view as that plus the internal fields. Only the context's helpers reach
 other documents, so the audience rules for references live in one place.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
 from roadmapgen.audience import views as v
-from roadmapgen.audience.context import Projector, avatar_url, extra_rows, page_path
+from roadmapgen.audience.context import ViewContext, avatar_url, extra_rows, page_path
 from roadmapgen.audience.guard import LeakError, check_public
 from roadmapgen.kinds.fields import fill_feedback_url
 from roadmapgen.kinds.front_matter import Competitor, Feedback, Item, Metric, Objective, Persona, Release, Vision
 from roadmapgen.kinds.registry import KINDS, release_order
+from roadmapgen.kinds.source import key_of
 from roadmapgen.load.versions import Version
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.model.document import Document
 
 
-def project_document(p: Projector, doc: Document) -> v.View:
+def make_view(p: ViewContext, doc: Document) -> v.View:
     """The view of ``doc`` for ``p``'s audience: the one way any view is made.
 
     Raises:
@@ -35,13 +37,13 @@ def project_document(p: Projector, doc: Document) -> v.View:
     return view
 
 
-def _fields_of(view: object, as_type: type | None = None) -> dict[str, Any]:
+def _fields_of(view: v.View | v.ItemCard, as_type: type[v.ItemCard] | None = None) -> dict[str, Any]:
     """The fields of ``view`` (those ``as_type`` has), for the view that extends it; each is typed where it is made."""
-    names = (as_type or type(view)).__dataclass_fields__  # type: ignore[attr-defined]
-    return {name: getattr(view, name) for name in names}
+    fields = dataclasses.fields(as_type) if as_type is not None else dataclasses.fields(view)
+    return {field.name: getattr(view, field.name) for field in fields}
 
 
-def _vision(p: Projector, doc: Document) -> v.VisionView:
+def _vision(p: ViewContext, doc: Document) -> v.VisionView:
     f = doc.fields
     assert isinstance(f, Vision)
     public = v.VisionView(title=f.title, statement=f.statement, body=p.body(doc))
@@ -50,7 +52,7 @@ def _vision(p: Projector, doc: Document) -> v.VisionView:
     return v.InternalVisionView(**_fields_of(public), visibility=f.visibility, extra=extra_rows(f.extra))
 
 
-def _objective(p: Projector, doc: Document) -> v.ObjectiveView:
+def _objective(p: ViewContext, doc: Document) -> v.ObjectiveView:
     f = doc.fields
     assert isinstance(f, Objective)
     public = v.ObjectiveView(slug=doc.slug, url=ROOT + page_path(doc), title=f.title, summary=f.summary,
@@ -61,7 +63,7 @@ def _objective(p: Projector, doc: Document) -> v.ObjectiveView:
                                    visibility=f.visibility, extra=extra_rows(f.extra))
 
 
-def _persona(p: Projector, doc: Document) -> v.PersonaView:
+def _persona(p: ViewContext, doc: Document) -> v.PersonaView:
     f = doc.fields
     assert isinstance(f, Persona)
     public = v.PersonaView(slug=doc.slug, url=ROOT + page_path(doc), name=f.name, role=f.role, avatar=avatar_url(f),
@@ -74,15 +76,15 @@ def _persona(p: Projector, doc: Document) -> v.PersonaView:
                                  feedback=p.feedback_refs(doc, "persona"), extra=extra_rows(f.extra))
 
 
-def _item(p: Projector, doc: Document) -> v.ItemView:
+def _item(p: ViewContext, doc: Document) -> v.ItemView:
     f = doc.fields
     assert isinstance(f, Item)
     releases = sorted(p.referring(doc, "release", "ships"), key=_release_order, reverse=True)
     shipped_in = tuple(_release_ref(release) for release in releases)
     public = v.ItemView(
         **_fields_of(p.card(doc), v.ItemCard),
-        objective=p.ref(f"objectives/{f.objective}") if f.objective else None,
-        personas=p.refs(f"personas/{slug}" for slug in f.personas),
+        objective=p.ref(key_of("objective", f.objective)) if f.objective else None,
+        personas=p.refs(key_of("persona", slug) for slug in f.personas),
         body=p.body(doc),
         shipped_in=shipped_in,
         feedback_url=_feedback_link(p, doc, f),
@@ -118,7 +120,7 @@ def item_changes(versions: tuple[Version, ...], shipped_in: tuple[v.ReleaseRef, 
     return tuple(sorted(events, key=lambda event: (event.date, order[event.change]), reverse=True))
 
 
-def _feedback_link(p: Projector, doc: Document, f: Item) -> str | None:
+def _feedback_link(p: ViewContext, doc: Document, f: Item) -> str | None:
     """The item's feedback link, filled with what the site shows of it (its public wording, on the public site)."""
     template = f.feedback_url or p.settings.feedback_url
     if template is None:
@@ -127,7 +129,7 @@ def _feedback_link(p: Projector, doc: Document, f: Item) -> str | None:
     return fill_feedback_url(template, slug=doc.slug, title=title, url=p.settings.base_url + page_path(doc))
 
 
-def _internal_item(p: Projector, doc: Document, f: Item, public: dict[str, Any]) -> v.InternalItemView:
+def _internal_item(p: ViewContext, doc: Document, f: Item, public: dict[str, Any]) -> v.InternalItemView:
     rice = None
     if f.rice:
         rice = v.RiceView(reach=f.rice.reach, impact=f.rice.impact, confidence=f.rice.confidence,
@@ -135,12 +137,12 @@ def _internal_item(p: Projector, doc: Document, f: Item, public: dict[str, Any])
     stories = tuple(
         v.StoryView(persona=ref, want=story.want, so_that=story.so_that)
         for story in f.stories
-        if (ref := p.ref(f"personas/{story.persona}")) is not None
+        if (ref := p.ref(key_of("persona", story.persona))) is not None
     )
     last_changed = p.corpus.last_changed.get(doc.key, p.today)
     return v.InternalItemView(
         **public, visibility=f.visibility, owner=f.owner, rice=rice, stories=stories,
-        competitors=p.refs(f"competitors/{slug}" for slug in f.competitors),
+        competitors=p.refs(key_of("competitor", slug) for slug in f.competitors),
         public_title=f.public.title if f.public else None, public_summary=f.public.summary if f.public else None,
         feedback=p.feedback_refs(doc, "items"), last_changed=last_changed,
         stale=(p.today - last_changed).days > p.settings.stale_after_days, extra=extra_rows(f.extra),
@@ -159,10 +161,10 @@ def _release_ref(doc: Document) -> v.ReleaseRef:
     return v.ReleaseRef(slug=doc.slug, url=ROOT + page_path(doc), version=f.version, date=f.date)
 
 
-def _release(p: Projector, doc: Document) -> v.ReleaseView:
+def _release(p: ViewContext, doc: Document) -> v.ReleaseView:
     f = doc.fields
     assert isinstance(f, Release)
-    shipped = (item for slug in dict.fromkeys(f.ships) if (item := p.visible(f"roadmap/{slug}")) is not None)
+    shipped = (item for slug in dict.fromkeys(f.ships) if (item := p.visible(key_of("item", slug))) is not None)
     public = v.ReleaseView(slug=doc.slug, url=ROOT + page_path(doc), version=f.version, date=f.date, title=f.title,
                            summary=f.summary, ships=tuple(p.card(item) for item in shipped), body=p.body(doc))
     if not p.internal:
@@ -170,7 +172,7 @@ def _release(p: Projector, doc: Document) -> v.ReleaseView:
     return v.InternalReleaseView(**_fields_of(public), visibility=f.visibility, extra=extra_rows(f.extra))
 
 
-def _metric(p: Projector, doc: Document) -> v.MetricView:
+def _metric(p: ViewContext, doc: Document) -> v.MetricView:
     f = doc.fields
     assert isinstance(f, Metric)
     survey = p.corpus.surveys.get(doc.key)  # the public corpus has none: its metrics hold the values alone
@@ -185,21 +187,21 @@ def _metric(p: Projector, doc: Document) -> v.MetricView:
                                 extra=extra_rows(f.extra))
 
 
-def _feedback(p: Projector, doc: Document) -> v.FeedbackView:
+def _feedback(p: ViewContext, doc: Document) -> v.FeedbackView:
     f = doc.fields
     assert isinstance(f, Feedback)
     if not p.internal:
         raise LeakError("feedback on the public site")
-    items = [item for slug in dict.fromkeys(f.items) if (item := p.visible(f"roadmap/{slug}")) is not None]
+    items = [item for slug in dict.fromkeys(f.items) if (item := p.visible(key_of("item", slug))) is not None]
     return v.FeedbackView(
         slug=doc.slug, url=ROOT + page_path(doc), date=f.date, source=f.source, customer=f.customer,
-        persona=p.ref(f"personas/{f.persona}") if f.persona else None, items=p.cards(items),
+        persona=p.ref(key_of("persona", f.persona)) if f.persona else None, items=p.cards(items),
         sentiment=f.sentiment, quote=f.quote, tags=f.tags, import_id=f.import_id, body=p.body(doc),
         extra=extra_rows(f.extra),
     )
 
 
-def _competitor(p: Projector, doc: Document) -> v.CompetitorView:
+def _competitor(p: ViewContext, doc: Document) -> v.CompetitorView:
     f = doc.fields
     assert isinstance(f, Competitor)
     if not p.internal:
@@ -211,7 +213,7 @@ def _competitor(p: Projector, doc: Document) -> v.CompetitorView:
     )
 
 
-_BY_KIND: dict[str, Callable[[Projector, Document], v.View]] = {
+_BY_KIND: dict[str, Callable[[ViewContext, Document], v.View]] = {
     "vision": _vision,
     "objective": _objective,
     "persona": _persona,

@@ -15,9 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from roadmapgen.config import ConfigFile
-from roadmapgen.kinds.fields import FrontMatter
-from roadmapgen.kinds.source import KINDS, document_key
+from roadmapgen.config import Settings
+from roadmapgen.kinds.fields import FrontMatter, StrictModel
+from roadmapgen.kinds.registry import KINDS
+from roadmapgen.kinds.source import document_key, key_of
 from roadmapgen.load.versions import Version
 from roadmapgen.markdown.body import Body, BodyLink
 from roadmapgen.model.document import Document
@@ -30,9 +31,9 @@ PUBLIC_FIELDS: Mapping[str, frozenset[str]] = {
 """Kind -> the front-matter keys the public site may show (content format §3 'pub'), from the registry."""
 
 PUBLIC_REFERENCES: Mapping[str, str] = {
-    ref.field: KINDS[ref.target].folder for kind in KINDS.values() for ref in kind.references if ref.public
+    ref.field: ref.target for kind in KINDS.values() for ref in kind.references if ref.public
 }
-"""Public fields that name other documents -> the folder of what they name; only public targets stay."""
+"""Public fields that name other documents -> the kind they name; only public targets stay."""
 
 PUBLIC_SETTINGS = frozenset({"product", "tagline", "base_url", "language", "feedback_url"})
 """What the public site may know of roadmapgen.yaml."""
@@ -40,7 +41,7 @@ PUBLIC_SETTINGS = frozenset({"product", "tagline", "base_url", "language", "feed
 HIDDEN = BodyLink(target="", fragment="", title="", line=0, column=0, internal=False)
 """Stands in the public corpus for a body link whose target is not public: its text stays, nothing else."""
 
-M = TypeVar("M", bound=FrontMatter)
+M = TypeVar("M", bound=StrictModel)
 
 
 def is_published(doc: Document) -> bool:
@@ -73,7 +74,7 @@ def public_versions(versions: tuple[Version, ...]) -> tuple[Version, ...]:
     )
 
 
-def public_settings(settings: ConfigFile) -> ConfigFile:
+def public_settings(settings: Settings) -> Settings:
     return _allowed(settings, PUBLIC_SETTINGS)
 
 
@@ -99,12 +100,12 @@ def public_document(doc: Document, shown: set[str], survey: Survey | None = None
 def _public_references(fields: FrontMatter, shown: set[str]) -> dict[str, Any]:
     """Each public reference field with only the slugs of documents the public site shows."""
     kept: dict[str, Any] = {}
-    for name, folder in PUBLIC_REFERENCES.items():
+    for name, target in PUBLIC_REFERENCES.items():
         value = getattr(fields, name, None)
         if isinstance(value, str):
-            kept[name] = value if f"{folder}/{value}" in shown else None
+            kept[name] = value if key_of(target, value) in shown else None
         elif isinstance(value, tuple):
-            kept[name] = tuple(slug for slug in value if f"{folder}/{slug}" in shown)
+            kept[name] = tuple(slug for slug in value if key_of(target, slug) in shown)
     return kept
 
 

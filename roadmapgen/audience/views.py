@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 from markupsafe import Markup
 
@@ -342,51 +341,3 @@ class Entry:
     slug: str
     title: str
     description: str | None
-
-
-class Site(Protocol):
-    """What templates and the page plan receive of a site: its views, in display order.
-
-    Views are made when first asked for, so a rebuild that renders a few pages projects
-    only the documents those pages show. The internal site adds ``feedback`` and
-    ``research``; the public site does not have them at all.
-    """
-
-    info: SiteInfo
-
-    def __hash__(self) -> int:
-        """By identity: pages memoize what they compute from one site."""
-    @property
-    def vision(self) -> VisionView | None: ...
-    @property
-    def objectives(self) -> tuple[ObjectiveView, ...]: ...
-    @property
-    def personas(self) -> tuple[PersonaView, ...]: ...
-    @property
-    def items(self) -> tuple[ItemView, ...]: ...
-    @property
-    def releases(self) -> tuple[ReleaseView, ...]:
-        """Newest first."""
-    @property
-    def metrics(self) -> tuple[MetricView, ...]: ...
-    @property
-    def assets(self) -> tuple[str, ...]:
-        """Files under assets/ this site copies."""
-    @property
-    def tags(self) -> tuple[Any, ...]:
-        """Every tag of the items this site shows (:class:`roadmapgen.audience.tags.Tag`), by slug."""
-    def entries(self, kind: str) -> tuple[Entry, ...]:
-        """The documents of ``kind`` this site shows, in display order."""
-    def view(self, key: str) -> View:
-        """The view of one document this site shows."""
-    def all(self, kind: str) -> tuple[Any, ...]:
-        """The views of every document of ``kind`` this site shows, in display order."""
-
-
-class InternalSite(Site, Protocol):
-    @property
-    def feedback(self) -> tuple[FeedbackView, ...]:
-        """Newest first."""
-    @property
-    def research(self) -> ResearchGoal: ...
-

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from roadmapgen.audience.context import Audience
-from roadmapgen.audience.site import SiteViews, project_all, project_site, today_for
+from roadmapgen.audience.site import Site, make_all_views, site_with_warnings, today_for
 from roadmapgen.commands.reuse import (
     FileRecord,
     Fingerprints,
@@ -29,7 +29,7 @@ from roadmapgen.commands.reuse import (
     input_stamp,
     tree_digest,
 )
-from roadmapgen.config import CONFIG_FILE, SiteConfig
+from roadmapgen.config import CONFIG_FILE, ProjectConfig
 from roadmapgen.errors import ContentError, Report, ToolError
 from roadmapgen.load.discover import ProjectFiles
 from roadmapgen.load.git import SHALLOW_NOTE, is_shallow, tracked_files
@@ -113,7 +113,7 @@ def _shown(path: Path, project_dir: Path) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class SiteStats:
+class OutputCounts:
     pages: int
     files: int
     assets: int
@@ -125,11 +125,11 @@ class SiteStats:
 class BuildResult:
     report: Report
     output_dir: Path | None = None
-    sites: dict[Audience, SiteStats] = field(default_factory=dict)
+    sites: dict[Audience, OutputCounts] = field(default_factory=dict)
     seconds: float = 0.0
     up_to_date: bool = False
     """Nothing changed since the last build, whose output is intact: nothing was written."""
-    written: dict[Audience, WrittenSite] = field(default_factory=dict)
+    written: dict[Audience, WrittenFiles] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     """Warnings about how the build ran, not about the content (``--strict`` leaves them alone)."""
     failure: str | None = None
@@ -214,7 +214,7 @@ def _build_into(result: BuildResult, project_dir: Path, options: BuildOptions) -
     result.seconds = time.perf_counter() - started
 
 
-def _build_sites(config: SiteConfig, files: ProjectFiles, themes: Sequence[Path], manifest: Manifest,
+def _build_sites(config: ProjectConfig, files: ProjectFiles, themes: Sequence[Path], manifest: Manifest,
                  cache: Cache | None, options: BuildOptions, result: BuildResult) -> None:
     corpus = load_corpus(config, files, result.report, _reader(cache, options), options.source_date)
     if result.report.failed:
@@ -242,17 +242,17 @@ def _names(audiences: Sequence[Audience]) -> list[str]:
 
 
 def _project_sites(
-    corpus: Corpus, config: SiteConfig, options: BuildOptions, report: Report
-) -> dict[Audience, SiteViews]:
+    corpus: Corpus, config: ProjectConfig, options: BuildOptions, report: Report
+) -> dict[Audience, Site]:
     sites = {}
     for audience in options.audiences:
-        site, problems = project_site(corpus, config, audience, options.source_date)
+        site, problems = site_with_warnings(corpus, config, audience, options.source_date)
         report.extend(problems)
         sites[audience] = site
     return sites
 
 
-def _plans(sites: dict[Audience, SiteViews], corpus: Corpus, report: Report) -> dict[Audience, Plan]:
+def _plans(sites: dict[Audience, Site], corpus: Corpus, report: Report) -> dict[Audience, Plan]:
     """Each site's plan; a document whose page cannot be written beside another file is an error at it."""
     plans = {audience: plan_pages(site) for audience, site in sites.items()}
     found = {}
@@ -271,7 +271,7 @@ def _theme_files(themes: Sequence[Path]) -> list[Path]:
     return [path for theme in themes for path in theme.rglob("*") if path.is_file()]
 
 
-def _inputs(config: SiteConfig, files: ProjectFiles, themes: Sequence[Path], options: BuildOptions) -> str | None:
+def _inputs(config: ProjectConfig, files: ProjectFiles, themes: Sequence[Path], options: BuildOptions) -> str | None:
     """A fingerprint of everything a build reads, or None if a file changed too recently to trust."""
     paths = [config.project_dir / CONFIG_FILE, *(s.absolute for s in files.documents), *files.assets.values(),
              *_theme_files(themes)]
@@ -295,7 +295,7 @@ class _Task:
 
 
 @dataclass(frozen=True, slots=True)
-class WrittenSite:
+class WrittenFiles:
     files: dict[str, FileRecord]
     """Every file of the site: fingerprint, size and mtime, for the next build's manifest."""
     rendered: int
@@ -303,9 +303,9 @@ class WrittenSite:
 
 
 def write_sites(
-    config: SiteConfig, sites: dict[Audience, SiteViews], plans: dict[Audience, Plan], tasks: list[_Task],
+    config: ProjectConfig, sites: dict[Audience, Site], plans: dict[Audience, Plan], tasks: list[_Task],
     manifest: Manifest, options: BuildOptions,
-) -> tuple[dict[Audience, WrittenSite], list[ContentError]]:
+) -> tuple[dict[Audience, WrittenFiles], list[ContentError]]:
     """Render and stage every site, then swap them all in; on any failure (template problems), none."""
     renderer = Renderer.for_themes(theme_chain(config.theme_dir), config.project_dir)
     out = config.output_dir
@@ -316,7 +316,7 @@ def write_sites(
         # Most pages change: make every view once here, before the workers fork and share
         # them, rather than have each worker make the views its pages need.
         for site in sites.values():
-            project_all(site)
+            make_all_views(site)
     stagings = {audience: Staging(out, audience.value) for audience in sites}
     committed = False
     try:
@@ -334,10 +334,10 @@ def write_sites(
             if created:
                 shutil.rmtree(out, ignore_errors=True)
     rendered = {audience: sum(1 for t in tasks if t.audience is audience and t.reuse is None) for audience in sites}
-    return {audience: WrittenSite(files, rendered[audience]) for audience, files in records.items()}, []
+    return {audience: WrittenFiles(files, rendered[audience]) for audience, files in records.items()}, []
 
 
-def _tasks(config: SiteConfig, corpus: Corpus, sites: dict[Audience, SiteViews], plans: dict[Audience, Plan],
+def _tasks(config: ProjectConfig, corpus: Corpus, sites: dict[Audience, Site], plans: dict[Audience, Plan],
            themes: Sequence[Path], manifest: Manifest, options: BuildOptions) -> list[_Task]:
     theme = tree_digest(_theme_files(themes))
     settings = (config.project_dir / CONFIG_FILE).read_bytes()
@@ -363,7 +363,7 @@ def _tasks(config: SiteConfig, corpus: Corpus, sites: dict[Audience, SiteViews],
     return tasks
 
 
-def _reusable(manifest: Manifest, config: SiteConfig, audience: Audience, path: str,
+def _reusable(manifest: Manifest, config: ProjectConfig, audience: Audience, path: str,
               fingerprint: str) -> FileRecord | None:
     if manifest.reusable(config.output_dir, audience.value, path, fingerprint) is None:
         return None
@@ -371,7 +371,7 @@ def _reusable(manifest: Manifest, config: SiteConfig, audience: Audience, path: 
 
 
 def _run(
-    tasks: list[_Task], sites: dict[Audience, SiteViews], plans: dict[Audience, Plan],
+    tasks: list[_Task], sites: dict[Audience, Site], plans: dict[Audience, Plan],
     stagings: dict[Audience, Staging], renderer: Renderer, jobs: int,
 ) -> tuple[dict[Audience, dict[str, FileRecord]], list[ContentError]]:
     """Carry out every task, in worker processes; template errors come back as problems."""
@@ -433,10 +433,10 @@ def _spread(setup: Callable[[], Callable[[_Task], Any]], tasks: list[_Task], job
     ]
 
 
-def _stats_of(files: dict[str, FileRecord], rendered: int) -> SiteStats:
+def _stats_of(files: dict[str, FileRecord], rendered: int) -> OutputCounts:
     pages = sum(1 for path in files if path.endswith(".html"))
     assets = sum(1 for path in files if path.startswith("assets/"))
-    return SiteStats(pages=pages, files=len(files) - pages - assets, assets=assets, rendered=rendered)
+    return OutputCounts(pages=pages, files=len(files) - pages - assets, assets=assets, rendered=rendered)
 
 
 def audiences_for(choice: str) -> Sequence[Audience]:

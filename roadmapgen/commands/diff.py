@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from roadmapgen.audience.context import Audience
-from roadmapgen.audience.site import SiteViews, project_site
+from roadmapgen.audience.site import Site, site_with_warnings
 from roadmapgen.config import CONFIG_FILE
 from roadmapgen.errors import ContentError, Report, UsageError
 from roadmapgen.kinds.registry import KINDS
@@ -153,7 +153,7 @@ def _word_change(old: tuple[str, ...], new: tuple[str, ...]) -> str:
     return f"+{added} / -{removed} words"
 
 
-def states_of(site: SiteViews) -> dict[str, DocState]:
+def states_of(site: Site) -> dict[str, DocState]:
     """Every document the site shows, as a diff sees it; URLs absolute when the site knows its base URL."""
     base = site.info.base_url or ""
     states = {}
@@ -161,7 +161,7 @@ def states_of(site: SiteViews) -> dict[str, DocState]:
         for entry in site.entries(kind.name):
             view = site.view(entry.key)
             url = getattr(view, "url", ROOT).replace(ROOT, base)
-            fields = tuple((name, _as_text(getattr(view, name, None))) for name in kind.tracked)
+            fields = tuple((name, _as_text(getattr(view, name, None))) for name in kind.diff_fields)
             states[entry.key] = DocState(entry.key, kind.name, entry.slug, entry.title, url, fields,
                                          _words(getattr(view, "body", None)), _point_values(view))
     return states
@@ -224,7 +224,7 @@ def _states(project_dir: Path, audience: Audience, report: Report, label: str) -
         config, files = scanned
         corpus = load_corpus(config, files, problems, functools.partial(read_all, jobs=usable_cores()))
         if not problems.failed:
-            site, _warnings = project_site(corpus, config, audience)
+            site, _warnings = site_with_warnings(corpus, config, audience)
             state = states_of(site)
     report.extend(ContentError(label + p.path, p.line, p.column, p.message) for p in problems.errors)
     return state

@@ -16,14 +16,17 @@ import hashlib
 import os
 import posixpath
 import re
+import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic.fields import FieldInfo
 
 from roadmapgen.errors import ContentError, did_you_mean
+from roadmapgen.kinds.fields import FrontMatter
 from roadmapgen.kinds.front_matter import Feedback
 from roadmapgen.kinds.registry import KINDS
 from roadmapgen.kinds.slugs import shortened, slugify
@@ -38,10 +41,29 @@ from roadmapgen.model.read import parse_document
 from roadmapgen.places import Place
 from roadmapgen.validation import validate
 
-FIELDS = ("date", "source", "customer", "persona", "items", "sentiment", "quote", "tags", "import_id", "body")
-"""What a column can fill: the feedback keys an export can hold, and ``body`` (the document's text)."""
-LISTS = frozenset({"items", "tags"})
-WORDS = frozenset({"source", "sentiment"})
+
+def _columns_of(model: type[FrontMatter]) -> tuple[str, ...]:
+    """What a column can fill: the model's keys an export can hold (not the visibility every feedback
+    entry has, nor the team's free-form extra), in the model's order, and ``body`` (the text)."""
+    return (*(name for name in model.model_fields if name not in ("visibility", "extra")), "body")
+
+
+def _is_list(field: FieldInfo) -> bool:
+    return typing.get_origin(field.annotation) is tuple
+
+
+def _is_word(field: FieldInfo) -> bool:
+    """A field of fixed words (a Literal, or an optional one)."""
+    annotation = field.annotation
+    options = (annotation, *typing.get_args(annotation))
+    return any(typing.get_origin(option) is typing.Literal for option in options)
+
+
+FIELDS = _columns_of(Feedback)
+"""What a column can fill, from the Feedback model (see :func:`_columns_of`)."""
+LISTS = frozenset(name for name, field in Feedback.model_fields.items() if _is_list(field))
+"""Keys holding a list: a cell separates them with ',', ';' or '|'."""
+WORDS = frozenset(name for name, field in Feedback.model_fields.items() if _is_word(field)) - {"visibility"}
 """Keys whose values are a fixed vocabulary: exports capitalise them ('Negative')."""
 _SPLIT = re.compile(r"\s*[,;|]\s*")
 

@@ -130,8 +130,8 @@ _GITIGNORE = """\
 /.roadmapgen-cache/
 """
 
-_STARTER = (("objective", "Grow retention"), ("persona", "First persona"), ("item", "First roadmap item"),
-            ("release", "0.1.0"), ("feedback", "First interview"))
+_STARTER = tuple((name, kind.starter) for name, kind in KINDS.items() if kind.scaffold and kind.starter)
+"""The documents of a new project beyond its vision and metric: one per kind the registry gives a starter."""
 
 
 def _usable_folder(folder: Path) -> None:

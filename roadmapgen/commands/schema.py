@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from roadmapgen.config import ConfigFile
-from roadmapgen.kinds.fields import FrontMatter
+from roadmapgen.config import Settings
+from roadmapgen.kinds.fields import StrictModel
 from roadmapgen.kinds.registry import KINDS
 
 SCHEMA_TYPES = ("config", *KINDS)
@@ -44,7 +44,7 @@ def schema_for(type_name: str | None) -> dict[str, Any]:
             "title": "roadmapgen content types",
             "$defs": {name: schema_for(name) for name in SCHEMA_TYPES},
         }
-    model: type[FrontMatter] = ConfigFile if type_name == "config" else KINDS[type_name].model
+    model: type[StrictModel] = Settings if type_name == "config" else KINDS[type_name].model
     schema: dict[str, Any] = _array_lengths(model.model_json_schema(mode="validation"))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     shown = public_keys(type_name)

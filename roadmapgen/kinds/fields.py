@@ -21,10 +21,14 @@ T = TypeVar("T")
 _TARGET = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2})|(\d{2})-(\d{2}))$")
 
 
-class FrontMatter(BaseModel):
+class StrictModel(BaseModel):
     """Base of every model read from YAML: strict types, unknown keys rejected, immutable."""
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class FrontMatter(StrictModel):
+    """Base of a document kind's front matter (one model per kind, named in the registry)."""
 
 
 def rule_error(sentence: str, value: object) -> PydanticCustomError:

@@ -21,6 +21,7 @@ from roadmapgen.kinds.fields import (
     ResponsesPath,
     Seq,
     Slug,
+    StrictModel,
     Target,
     Text,
     Visibility,
@@ -114,7 +115,7 @@ class Persona(FrontMatter):
     """Free-form data for the team; never public."""
 
 
-class Rice(FrontMatter):
+class Rice(StrictModel):
     """RICE prioritisation inputs; score = reach x impact x confidence / effort."""
 
     model_config = _DOCSTRINGS
@@ -132,7 +133,7 @@ class Rice(FrontMatter):
         return float(self.reach * self.impact * self.confidence / self.effort)
 
 
-class Story(FrontMatter):
+class Story(StrictModel):
     """A user story: as <persona>, I want <want>, so that <so_that>."""
 
     model_config = _DOCSTRINGS
@@ -144,7 +145,7 @@ class Story(FrontMatter):
     """Why they want it."""
 
 
-class PublicWording(FrontMatter):
+class PublicWording(StrictModel):
     """What the public site says instead of the team's own wording."""
 
     model_config = _DOCSTRINGS
@@ -242,7 +243,7 @@ class Feedback(FrontMatter):
     """Free-form data for the team."""
 
 
-class MetricPoint(FrontMatter):
+class MetricPoint(StrictModel):
     """One measurement."""
 
     model_config = _DOCSTRINGS

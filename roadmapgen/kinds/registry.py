@@ -91,10 +91,12 @@ class Kind:
     newest_first: bool = False
     scaffold: str | None = None
     """File name of its `roadmapgen new` template in roadmapgen/scaffolds/."""
+    starter: str | None = None
+    """The name `roadmapgen init` gives the one document of this kind a new project starts with (None: none)."""
     public_wording: str | None = None
     """A key whose set values replace the public fields of the same names on the public site
     (``public: {title, summary}``); the team's own wording never enters the public corpus."""
-    tracked: tuple[str, ...] = ()
+    diff_fields: tuple[str, ...] = ()
     """View fields `diff` reports changes of, in order; those before a title or name also sum a
     document up when it is added or removed ('later · planned')."""
 
@@ -154,7 +156,7 @@ _VISIBLE = "visibility"
 _KINDS = (
     Kind("vision", "vision", "", Vision, file="vision.md",
          public_fields=frozenset({"title", "statement", _VISIBLE}), description="statement",
-         tracked=("title", "statement", "visibility")),
+         diff_fields=("title", "statement", "visibility")),
     Kind("item", "roadmap item", "roadmap", Item,
          public_fields=frozenset({"title", "status", "horizon", "summary", "target", "objective", "personas", "tags",
                                   "public", "feedback_url", _VISIBLE}),
@@ -162,41 +164,41 @@ _KINDS = (
          references=(Reference("objective", "objective", public=True), Reference("personas", "persona", public=True),
                      Reference("stories", "persona", attribute="persona"), Reference("competitors", "competitor")),
          section="roadmap", page_template="item.html", page_variable="item", feed_template="item-feed.xml",
-         description="summary",
-         order=_item_order, scaffold="item.md", tracked=("horizon", "status", "target", "title", "visibility")),
+         description="summary", order=_item_order, scaffold="item.md", starter="First roadmap item",
+         diff_fields=("horizon", "status", "target", "title", "visibility")),
     Kind("release", "release", "releases", Release, slug_rule="version",
          public_fields=frozenset({"version", "date", "title", "summary", "ships", _VISIBLE}),
          references=(Reference("ships", "item", public=True),),
          section="releases", page_template="release.html", page_variable="release", title=_release_title,
-         description="summary", order=release_order, newest_first=True, scaffold="release.md",
-         tracked=("date", "title", "summary", "ships", "visibility")),
+         description="summary", order=release_order, newest_first=True, scaffold="release.md", starter="0.1.0",
+         diff_fields=("date", "title", "summary", "ships", "visibility")),
     Kind("persona", "persona", "personas", Persona,
          public_fields=frozenset({"name", "role", "avatar", "segment", "quote", "goals", "pain_points", "motivations",
                                   _VISIBLE}),
          asset_fields=("avatar",), section="personas", page_template="persona.html", page_variable="persona",
          listing=Listing("personas.html", "Personas", "personas", nav=30), title=lambda f: f.name,
-         description="quote", order=_by_name, scaffold="persona.md",
-         tracked=("role", "segment", "name", "quote", "visibility")),
+         description="quote", order=_by_name, scaffold="persona.md", starter="First persona",
+         diff_fields=("role", "segment", "name", "quote", "visibility")),
     Kind("objective", "objective", "objectives", Objective,
          public_fields=frozenset({"title", "summary", _VISIBLE}),
          section="objectives", page_template="objective.html", page_variable="objective",
          listing=Listing("objectives.html", "Objectives", "objectives", nav=40), description="summary",
-         scaffold="objective.md", tracked=("title", "summary", "visibility")),
+         scaffold="objective.md", starter="Grow retention", diff_fields=("title", "summary", "visibility")),
     Kind("metric", "metric", "metrics", Metric, suffix=".yaml", data_suffix=".csv",
          public_fields=frozenset({"name", "kind", "unit", "points", _VISIBLE}),
          section="metrics", title=lambda f: f.name, order=_by_name, scaffold="metric.yaml",
-         tracked=("kind", "name", "unit", "target", "visibility")),
+         diff_fields=("kind", "name", "unit", "target", "visibility")),
     Kind("feedback", "feedback entry", "feedback", Feedback,
          references=(Reference("persona", "persona"), Reference("items", "item")),
          section="feedback", page_template="feedback.html", page_variable="entry",
          listing=Listing("feedback-list.html", "Feedback", "feedback", nav=80), title=_feedback_title,
-         order=_by_date, newest_first=True, scaffold="feedback.md",
-         tracked=("source", "date", "customer", "sentiment", "quote")),
+         order=_by_date, newest_first=True, scaffold="feedback.md", starter="First interview",
+         diff_fields=("source", "date", "customer", "sentiment", "quote")),
     Kind("competitor", "competitor", "competitors", Competitor,
          section="market", page_template="competitor.html", page_variable="competitor",
          listing=Listing("market.html", "Market", "competitors", nav=90), title=lambda f: f.name,
          description="segment", order=_by_name, scaffold="competitor.md",
-         tracked=("segment", "name", "pricing", "last_reviewed")),
+         diff_fields=("segment", "name", "pricing", "last_reviewed")),
 )
 
 KINDS: Mapping[str, Kind] = {kind.name: kind for kind in _KINDS}

@@ -7,9 +7,6 @@ from pathlib import Path
 
 from roadmapgen.kinds.registry import FILE_KINDS, FOLDER_KINDS, KINDS, Kind
 
-__all__ = ["ASSETS", "FILE_KINDS", "FOLDER_KINDS", "KINDS", "Kind", "SourceFile", "document_key",
-           "kind_of_content_path", "kind_of_key"]
-
 ASSETS = "assets"
 
 
@@ -33,6 +30,12 @@ class SourceFile:
 
 def document_key(content_path: str) -> str:
     return content_path.rsplit(".", 1)[0]
+
+
+def key_of(kind: str, slug: str) -> str:
+    """The key of the document of ``kind`` named ``slug``: 'item', 'sso' -> 'roadmap/sso'."""
+    found = KINDS[kind]
+    return document_key(found.file) if found.file is not None else f"{found.folder}/{slug}"
 
 
 def kind_of_content_path(content_path: str) -> Kind | None:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from roadmapgen.errors import ContentError, did_you_mean
+from roadmapgen.kinds.registry import FILE_KINDS, FOLDER_KINDS, Kind
 from roadmapgen.kinds.slugs import slugify
-from roadmapgen.kinds.source import ASSETS, FILE_KINDS, FOLDER_KINDS, Kind, SourceFile, document_key
+from roadmapgen.kinds.source import ASSETS, SourceFile, document_key
 
 # Editors' swap, backup and lock files, and OS litter; never content.
 _IGNORED = re.compile(r"^(\..*|.*~|.*\.sw[a-p]|4913|#.*#|.*___jb_(tmp|old)___|Thumbs\.db|desktop\.ini)$")

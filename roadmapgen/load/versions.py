@@ -22,7 +22,7 @@ from roadmapgen.kinds.source import SourceFile
 from roadmapgen.load.git import ProjectLog, git_names
 from roadmapgen.load.revision import RevisionError, read_blobs
 
-TRACKED = ("status", "horizon", "target", "visibility")
+VERSION_FIELDS = ("status", "horizon", "target", "visibility")
 """The front-matter keys a version keeps: what an item's followers hear about."""
 
 
@@ -32,14 +32,15 @@ class Version:
     """The commit's short hash."""
     date: dt.date
     fields: tuple[tuple[str, str | None], ...]
-    """TRACKED keys and their values in this version, as text."""
+    """VERSION_FIELDS keys and their values in this version, as text."""
 
     def get(self, name: str) -> str | None:
         return dict(self.fields).get(name)
 
 
 Judge = Callable[[SourceFile, bytes], object | None]
-"""A past version's bytes -> its validated front matter (with TRACKED attributes), or None if `check` rejects it."""
+"""A past version's bytes -> its validated front matter (with VERSION_FIELDS attributes), or None if
+`check` rejects it."""
 
 
 def item_versions(project_dir: Path, sources: Iterable[SourceFile], log: ProjectLog | None, judge: Judge
@@ -68,5 +69,5 @@ def item_versions(project_dir: Path, sources: Iterable[SourceFile], log: Project
 def _fields(front_matter: object | None) -> tuple[tuple[str, str | None], ...] | None:
     if front_matter is None:
         return None
-    values = ((key, getattr(front_matter, key, None)) for key in TRACKED)
+    values = ((key, getattr(front_matter, key, None)) for key in VERSION_FIELDS)
     return tuple((key, None if value is None else str(value)) for key, value in values)

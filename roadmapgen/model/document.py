@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
 from roadmapgen.kinds.fields import FrontMatter
 from roadmapgen.kinds.source import SourceFile
 from roadmapgen.markdown.body import Body

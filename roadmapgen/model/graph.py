@@ -20,7 +20,8 @@ from pathlib import Path
 
 from roadmapgen.errors import ContentError
 from roadmapgen.kinds.front_matter import Release
-from roadmapgen.kinds.source import FOLDER_KINDS, KINDS, document_key
+from roadmapgen.kinds.registry import FOLDER_KINDS, KINDS
+from roadmapgen.kinds.source import document_key, key_of
 from roadmapgen.load.versions import Version
 from roadmapgen.markdown.body import BodyLink
 from roadmapgen.model.consistency import consistency_key, consistency_warnings
@@ -230,16 +231,15 @@ def _named(doc: Document) -> Iterator[tuple[str, KeyPath, BodyLink | None]]:
 def front_matter_references(doc: Document) -> Iterator[tuple[str, KeyPath]]:
     """(target key, key path of the reference) for every slug the front matter names."""
     for ref in KINDS[doc.kind].references:
-        folder = KINDS[ref.target].folder
         value = getattr(doc.fields, ref.field)
         if isinstance(value, str):
-            yield f"{folder}/{value}", (ref.field,)
+            yield key_of(ref.target, value), (ref.field,)
         elif ref.attribute is not None:
             for index, element in enumerate(value):
-                yield f"{folder}/{getattr(element, ref.attribute)}", (ref.field, index, ref.attribute)
+                yield key_of(ref.target, getattr(element, ref.attribute)), (ref.field, index, ref.attribute)
         elif value is not None:
             for index, slug in enumerate(value):
-                yield f"{folder}/{slug}", (ref.field, index)
+                yield key_of(ref.target, slug), (ref.field, index)
 
 
 def _content_prefix(doc: Document) -> str:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from roadmapgen.config import CONFIG_FILE, SiteConfig, load_config
+from roadmapgen.config import CONFIG_FILE, ProjectConfig, load_config
 from roadmapgen.errors import ContentError, Report, UsageError
-from roadmapgen.kinds.source import SourceFile, kind_of_key
+from roadmapgen.kinds.source import SourceFile
 from roadmapgen.load.dates import last_changed, modified_date
 from roadmapgen.load.discover import ProjectFiles, discover
 from roadmapgen.load.git import read_log
@@ -23,7 +23,7 @@ from roadmapgen.markdown.parser import BodyParser
 from roadmapgen.model.document import Document
 from roadmapgen.model.graph import Corpus, link, relink
 from roadmapgen.model.read import ReadResult, checked_front_matter, read_document
-from roadmapgen.model.survey import Survey, SurveyRead, read_survey, unnamed_data_files
+from roadmapgen.model.survey import Survey, SurveyRead, read_surveys, stray_data_files
 
 ReadMany = Callable[[Iterable[SourceFile]], Iterator[ReadResult]]
 """Reads many files; serial by default, a process pool when the build runs in parallel."""
@@ -31,7 +31,7 @@ ReadMany = Callable[[Iterable[SourceFile]], Iterator[ReadResult]]
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    config: SiteConfig
+    config: ProjectConfig
     corpus: Corpus
 
 
@@ -60,7 +60,7 @@ def read_serially(sources: Iterable[SourceFile]) -> Iterator[ReadResult]:
 
 def scan_project(
     project_dir: Path, report: Report, output_dir: Path | None = None
-) -> tuple[SiteConfig, ProjectFiles] | None:
+) -> tuple[ProjectConfig, ProjectFiles] | None:
     """The configuration and the files there are; None (with the report saying why) on errors."""
     config, problems = load_config(project_dir, output_dir=output_dir)
     report.extend(problems)
@@ -75,7 +75,7 @@ def scan_project(
 class Loaded:
     """A project read and linked, with what each stage found, so a change can redo only its part."""
 
-    config: SiteConfig
+    config: ProjectConfig
     files: ProjectFiles
     reads: Mapping[str, ReadResult]
     """Each file's read result, by document key."""
@@ -93,12 +93,13 @@ class Loaded:
         return found + list(self.link_problems)
 
 
-def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_serially,
+def load(config: ProjectConfig, files: ProjectFiles, read_many: ReadMany = read_serially,
          latest: dt.date | None = None) -> Loaded:
     """Read every document, date it (file times no later than ``latest``) and link the corpus."""
     reads = {source.key: result for source, result in zip(files.documents, read_many(files.documents), strict=True)}
-    surveys = read_surveys(reads, reads.keys(), files)
-    data_problems = data_file_problems(reads, files)
+    documents_by_key = _documents(reads)
+    surveys = read_surveys(documents_by_key, reads.keys(), files.data)
+    data_problems = stray_data_files(documents_by_key, files.data)
     log = read_log(config.project_dir)  # one git log for both the dates and the versions
     history = last_changed(config.project_dir, files.documents, log, latest)
     versions = item_versions(config.project_dir, files.documents, log, checked_front_matter)
@@ -108,30 +109,12 @@ def load(config: SiteConfig, files: ProjectFiles, read_many: ReadMany = read_ser
     return Loaded(config, files, reads, history, corpus, tuple(problems + data_problems), _by_path(files), surveys)
 
 
-def read_surveys(reads: Mapping[str, ReadResult], keys: Iterable[str], files: ProjectFiles) -> dict[str, SurveyRead]:
-    """The responses of each metric among ``keys`` that names them, read (model/survey.py).
-
-    A second file read beside the first: a document stays a function of its own file's bytes (what
-    the cache and the worker processes rely on), and the survey joins the corpus beside it."""
-    found = {}
-    for key in keys:
-        result = reads.get(key)
-        if result is not None and result.document is not None and getattr(result.document.fields, "responses",
-                                                                           None) is not None:
-            found[key] = read_survey(result.document, files.data)
-    return found
-
-
 def _computed(surveys: Mapping[str, SurveyRead]) -> dict[str, Survey]:
     return {key: survey for key, (survey, _) in surveys.items() if survey is not None}
 
 
-def data_file_problems(reads: Mapping[str, ReadResult], files: ProjectFiles) -> list[ContentError]:
-    """Data files no metric names; not judged while a metric file cannot be read (it may be the one)."""
-    metrics = [result for key, result in reads.items() if kind_of_key(key) == "metric"]
-    if any(result.document is None for result in metrics):
-        return []
-    return unnamed_data_files((result.document for result in metrics if result.document is not None), files.data)
+def _documents(reads: Mapping[str, ReadResult]) -> dict[str, Document | None]:
+    return {key: result.document for key, result in reads.items()}
 
 
 def reload(
@@ -156,8 +139,9 @@ def reload(
     surveys = {key: found for key, found in previous.surveys.items() if key in reads}
     for source in changed:
         surveys.pop(source.key, None)
-    surveys.update(read_surveys(reads, (source.key for source in changed), files))
-    data_problems = data_file_problems(reads, files)
+    documents_by_key = _documents(reads)
+    surveys.update(read_surveys(documents_by_key, (source.key for source in changed), files.data))
+    data_problems = stray_data_files(documents_by_key, files.data)
     history = {key: day for key, day in previous.history.items() if key not in removed}
     history.update({source.key: modified_date(source.absolute, latest) for source in changed})
     keys = frozenset({source.key for source in changed} | removed)
@@ -182,7 +166,7 @@ def _document(result: ReadResult | None) -> Document | None:
     return result.document if result is not None else None
 
 
-def load_corpus(config: SiteConfig, files: ProjectFiles, report: Report, read_many: ReadMany = read_serially,
+def load_corpus(config: ProjectConfig, files: ProjectFiles, report: Report, read_many: ReadMany = read_serially,
                 latest: dt.date | None = None) -> Corpus:
     loaded = load(config, files, read_many, latest)
     report.extend(loaded.problems())

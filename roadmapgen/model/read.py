@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 from roadmapgen.errors import ContentError, Severity
 from roadmapgen.kinds.fields import FrontMatter
-from roadmapgen.kinds.source import KINDS, SourceFile
+from roadmapgen.kinds.registry import KINDS
+from roadmapgen.kinds.source import SourceFile
 from roadmapgen.load.text import decode, split_front_matter
 from roadmapgen.load.yamlsafe import YamlDocument, read_yaml
 from roadmapgen.markdown.body import Body

@@ -26,11 +26,13 @@ from dataclasses import dataclass
 from roadmapgen.errors import ContentError
 from roadmapgen.kinds.fields import quarter_of
 from roadmapgen.kinds.front_matter import Metric, MetricPoint
+from roadmapgen.kinds.registry import KINDS
 from roadmapgen.load.csv_table import CsvTable, date_part, read_csv
 from roadmapgen.load.discover import DataFile
 from roadmapgen.model.document import Document
 
 SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+_METRICS = KINDS["metric"].folder
 """The score each survey kind asks for, lowest and highest."""
 Z95 = 1.959964
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
@@ -68,7 +70,8 @@ class Survey:
 
     def points(self) -> tuple[MetricPoint, ...]:
         """Each period's value, dated its last day (periods without responses have none)."""
-        return tuple(MetricPoint.model_construct(date=p.end, value=p.value) for p in self.periods if p.value is not None)
+        return tuple(MetricPoint.model_construct(date=period.end, value=period.value)
+                     for period in self.periods if period.value is not None)
 
 
 def t95(degrees: int) -> float:
@@ -261,9 +264,27 @@ def read_survey(document: Document, data_files: Mapping[str, DataFile]) -> Surve
     return survey_of(fields, data, data_file.path)
 
 
-def unnamed_data_files(documents: Iterable[Document], data_files: Mapping[str, DataFile]) -> list[ContentError]:
-    """An error at each data file no metric names: a stray export is refused rather than left unexplained."""
-    named = {getattr(document.fields, "responses", None) for document in documents}
+def read_surveys(documents: Mapping[str, Document | None], keys: Iterable[str],
+                 data_files: Mapping[str, DataFile]) -> dict[str, SurveyRead]:
+    """The responses of each metric among ``keys`` that names them, read (documents that failed to
+    load are None). A second file read beside the first: a document stays a function of its own
+    file's bytes (what the cache and the worker processes rely on), and the survey joins the corpus."""
+    found = {}
+    for key in keys:
+        document = documents.get(key)
+        if document is not None and isinstance(document.fields, Metric) and document.fields.responses is not None:
+            found[key] = read_survey(document, data_files)
+    return found
+
+
+def stray_data_files(documents: Mapping[str, Document | None], data_files: Mapping[str, DataFile]
+                     ) -> list[ContentError]:
+    """An error at each data file no metric names: a stray export is refused rather than left unexplained.
+    Not judged while a metric file cannot be read (it may be the one naming it)."""
+    metrics = {key: doc for key, doc in documents.items() if doc is None or isinstance(doc.fields, Metric)}
+    if any(doc is None and key.startswith(f"{_METRICS}/") for key, doc in metrics.items()):
+        return []
+    named = {doc.fields.responses for doc in metrics.values() if doc is not None and isinstance(doc.fields, Metric)}
     return [ContentError(data_file.path, 1, 1,
                          "no metric names this file; a survey metric's 'responses' key names its CSV of responses")
             for name, data_file in data_files.items() if name not in named]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from roadmapgen.audience import views as v
+from roadmapgen.audience.site import InternalSite
 from roadmapgen.audience.tags import tag_slug
 from roadmapgen.kinds.fields import quarter_of
 from roadmapgen.kinds.front_matter import Status
@@ -94,17 +95,17 @@ class Priority:
     personas: int
 
 
-def target_personas(site: v.InternalSite) -> frozenset[str]:
+def target_personas(site: InternalSite) -> frozenset[str]:
     """Slugs of the personas whose segment is one of research.target_segments."""
     segments = set(site.research.target_segments)
     return frozenset(persona.slug for persona in site.personas if persona.segment in segments)
 
 
-def priorities(items: Iterable[v.ItemView], targets: frozenset[str] = frozenset()
+def priorities(items: Iterable[v.InternalItemView], targets: frozenset[str] = frozenset()
                ) -> tuple[tuple[Priority, ...], tuple[v.InternalItemView, ...]]:
     """Scored items by RICE score (highest first), and the items without a score, those with evidence
     from the target segments first."""
-    internal = [item for item in items if isinstance(item, v.InternalItemView)]
+    internal = list(items)
     scored = sorted(
         (item for item in internal if item.rice is not None and item.status not in FINISHED),
         key=lambda item: (-(item.rice.score if item.rice else 0.0), item.title.lower()),
@@ -187,7 +188,7 @@ class Research:
 TREND_QUARTERS = 4
 
 
-def research(site: v.InternalSite) -> Research:
+def research(site: InternalSite) -> Research:
     entries = site.feedback
     goal = site.research.interviews_per_quarter
     quarters = Counter(quarter_of(entry.date) for entry in entries)
@@ -222,7 +223,7 @@ def last_quarters(today: dt.date, count: int) -> tuple[str, ...]:
     return tuple(f"{i // 4}-Q{i % 4 + 1}" for i in range(index - count + 1, index + 1))
 
 
-def _by_segment(site: v.InternalSite) -> tuple[tuple[str | None, int, bool], ...]:
+def _by_segment(site: InternalSite) -> tuple[tuple[str | None, int, bool], ...]:
     segment_of = {persona.slug: persona.segment for persona in site.personas}
     counts = Counter(segment_of.get(entry.persona.slug) if entry.persona else None for entry in site.feedback)
     targets = site.research.target_segments
@@ -240,7 +241,7 @@ def _trends(entries: Sequence[v.FeedbackView], recent: tuple[str, ...]) -> tuple
                         key=lambda trend: (-trend.counts[-1], -trend.total, trend.tag.lower())))
 
 
-def _unplanned(site: v.InternalSite, targets: frozenset[str], *, by_tag: bool) -> tuple[DemandGroup, ...]:
+def _unplanned(site: InternalSite, targets: frozenset[str], *, by_tag: bool) -> tuple[DemandGroup, ...]:
     groups: dict[str, list[v.FeedbackView]] = {}
     personas: dict[str, v.PageRef | None] = {}
     for entry in site.feedback:
@@ -261,7 +262,7 @@ def _unplanned(site: v.InternalSite, targets: frozenset[str], *, by_tag: bool) -
 
 @dataclass(frozen=True, slots=True)
 class PersonaCoverage:
-    persona: v.PersonaView
+    persona: v.InternalPersonaView
     horizons: tuple[int, int, int]
     """Open items for the persona in Now, Next and Later."""
     recent_evidence: int
@@ -277,12 +278,12 @@ class PersonaCoverage:
 @dataclass(frozen=True, slots=True)
 class Coverage:
     rows: tuple[PersonaCoverage, ...]
-    items_for_nobody: tuple[v.ItemView, ...]
+    items_for_nobody: tuple[v.InternalItemView, ...]
     """Open items naming no persona, in a list or a story."""
     stale_after_days: int
 
 
-def coverage(site: v.InternalSite) -> Coverage:
+def coverage(site: InternalSite) -> Coverage:
     """Who the roadmap serves: each persona's open items by horizon and how fresh their evidence is."""
     goal = site.research
     since = goal.today - dt.timedelta(days=goal.stale_after_days)
@@ -291,10 +292,11 @@ def coverage(site: v.InternalSite) -> Coverage:
     rows = []
     for persona in site.personas:
         mine = [item for item in open_items if persona.slug in _persona_slugs(item)]
-        heard = [entry.date for entry in getattr(persona, "feedback", ())]
+        heard = [entry.date for entry in persona.feedback]
+        now, soon, later = (sum(1 for item in mine if item.horizon == horizon) for horizon, _ in HORIZONS)
         rows.append(PersonaCoverage(
             persona=persona,
-            horizons=tuple(sum(1 for item in mine if item.horizon == h) for h, _ in HORIZONS),  # type: ignore[arg-type]
+            horizons=(now, soon, later),
             recent_evidence=sum(1 for day in heard if day >= since),
             last_evidence=max(heard, default=None), target=persona.slug in targets,
         ))
@@ -303,6 +305,5 @@ def coverage(site: v.InternalSite) -> Coverage:
                     goal.stale_after_days)
 
 
-def _persona_slugs(item: v.ItemView) -> set[str]:
-    stories = getattr(item, "stories", ())
-    return {ref.slug for ref in item.personas} | {story.persona.slug for story in stories}
+def _persona_slugs(item: v.InternalItemView) -> set[str]:
+    return {ref.slug for ref in item.personas} | {story.persona.slug for story in item.stories}

@@ -18,10 +18,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from roadmapgen.audience import views as v
+from roadmapgen.audience.site import Site, internal
 from roadmapgen.kinds.registry import KINDS, Kind
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.pages import aggregates
@@ -62,11 +64,11 @@ class PageInfo:
         return self.path.removesuffix("index.html")
 
 
-Context = Callable[[v.Site], Mapping[str, Any]]
+Context = Callable[[Site], Mapping[str, object]]
 """Makes a page's template values from the site, when the page is rendered."""
 
 
-def _nothing(site: v.Site) -> Mapping[str, Any]:
+def _nothing(site: Site) -> Mapping[str, object]:
     return {}
 
 
@@ -80,7 +82,7 @@ class PageSpec:
     root: str
     """What ROOT becomes in this file: a relative path up to the site root, or an absolute URL."""
 
-    def values(self, site: v.Site) -> Mapping[str, Any]:
+    def values(self, site: Site) -> Mapping[str, object]:
         return self.context(site)
 
 
@@ -106,7 +108,7 @@ PagesOf = Callable[[v.Entry], tuple[PageSpec, ...]]
 """A document's entry -> its own pages (see :func:`pages_of`); a live preview memoizes it."""
 
 
-def plan_pages(site: v.Site, own_pages: PagesOf | None = None) -> Plan:
+def plan_pages(site: Site, own_pages: PagesOf | None = None) -> Plan:
     """Every file of the site: overviews, each document's own pages, data files, sitemap."""
     own_pages = own_pages or functools.partial(pages_of, base_url=site.info.base_url)
     internal = site.info.is_internal
@@ -135,7 +137,7 @@ _OVERVIEW_NAV = (
 has documents here, internal only). Listings place themselves (:class:`roadmapgen.kinds.registry.Listing`)."""
 
 
-def _nav(site: v.Site) -> tuple[NavLink, ...]:
+def _nav(site: Site) -> tuple[NavLink, ...]:
     internal = site.info.is_internal
     links = [(place, NavLink(section, label, f"{ROOT}{section}/")) for place, section, label, kind, internal_only
              in _OVERVIEW_NAV if (internal or not internal_only) and (kind is None or site.entries(kind))]
@@ -144,7 +146,7 @@ def _nav(site: v.Site) -> tuple[NavLink, ...]:
     return tuple(link for _, link in sorted(links, key=lambda pair: pair[0]))
 
 
-def _overview_pages(site: v.Site) -> Iterator[PageSpec]:
+def _overview_pages(site: Site) -> Iterator[PageSpec]:
     board = functools.lru_cache(maxsize=1)(lambda s: aggregates.board(s.items))  # home and roadmap pages
     vision = site.entries("vision")
     yield _html("index.html", "home.html", site.info.product, "home",
@@ -187,12 +189,12 @@ def _listing(kind: Kind, internal: bool) -> PageSpec:
 _INTERNAL_LISTING_EXTRAS: Mapping[str, tuple[frozenset[str], Context]] = {
     # Persona coverage: who the roadmap serves, and whose evidence is old.
     "persona": (frozenset({every("item"), every("feedback")}),
-                lambda s: {"coverage": aggregates.coverage(s)}),  # type: ignore[arg-type]
+                lambda s: {"coverage": aggregates.coverage(internal(s))}),
 }
 """What an internal listing shows beyond its documents: the deps it adds and its extra context."""
 
 
-def _tag_pages(site: v.Site) -> Iterator[PageSpec]:
+def _tag_pages(site: Site) -> Iterator[PageSpec]:
     """tags/ (every item's tags) and tags/<slug>/ (the items carrying it: a change to which items
     those are changes the page's deps, so the page is made again)."""
     tags = site.tags
@@ -206,7 +208,7 @@ def _tag_pages(site: v.Site) -> Iterator[PageSpec]:
 
 
 def _tag_values(slug: str) -> Context:
-    def values(site: v.Site) -> Mapping[str, Any]:
+    def values(site: Site) -> Mapping[str, object]:
         tag = next(tag for tag in site.tags if tag.slug == slug)
         return {"tag": tag, "items": tuple(site.view(entry.key) for entry in site.entries("item")
                                            if entry.key in tag.keys)}
@@ -214,8 +216,10 @@ def _tag_values(slug: str) -> Context:
     return values
 
 
-def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Any], ...]:
-    return tuple((metric, line_chart(metric.name, metric.points, metric.unit, getattr(metric, "target", None)))
+def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Markup], ...]:
+    """Each metric with its chart; the internal site's charts draw the team's target too."""
+    return tuple((metric, line_chart(metric.name, metric.points, metric.unit,
+                                     metric.target if isinstance(metric, v.InternalMetricView) else None))
                  for metric in metrics)
 
 
@@ -226,7 +230,7 @@ def pages_of(entry: v.Entry, base_url: str | None = None) -> tuple[PageSpec, ...
     assert template is not None
     key = entry.key
 
-    def context(site: v.Site) -> Mapping[str, Any]:
+    def context(site: Site) -> Mapping[str, object]:
         return {name: site.view(key)}
 
     page = _html(f"{folder}/{entry.slug}/index.html", template, entry.title, folder, frozenset({key}), context,
@@ -240,13 +244,13 @@ def pages_of(entry: v.Entry, base_url: str | None = None) -> tuple[PageSpec, ...
 
 
 def _internal_pages() -> Iterator[PageSpec]:
-    def priorities(site: v.Site) -> Mapping[str, Any]:
-        targets = aggregates.target_personas(site)  # type: ignore[arg-type]
-        ranked, unscored = aggregates.priorities(site.items, targets)
-        return {"ranked": ranked, "unscored": unscored, "target_segments": site.research.target_segments}  # type: ignore[attr-defined]
+    def priorities(site: Site) -> Mapping[str, object]:
+        team = internal(site)
+        ranked, unscored = aggregates.priorities(team.items, aggregates.target_personas(team))
+        return {"ranked": ranked, "unscored": unscored, "target_segments": team.research.target_segments}
 
-    def research(site: v.Site) -> Mapping[str, Any]:
-        return {"research": aggregates.research(site)}  # type: ignore[arg-type]
+    def research(site: Site) -> Mapping[str, object]:
+        return {"research": aggregates.research(internal(site))}
 
     yield _html("priorities/index.html", "priorities.html", "Priorities", "priorities",
                 frozenset({every("item"), every("persona")}), priorities)
@@ -254,11 +258,11 @@ def _internal_pages() -> Iterator[PageSpec]:
                 frozenset({every("feedback"), every("persona")}), research)
 
 
-def _data_files(site: v.Site) -> Iterator[PageSpec]:
+def _data_files(site: Site) -> Iterator[PageSpec]:
     root = site.info.base_url or ""
     releases = frozenset({every("release", bodies=True)})
 
-    def feed(s: v.Site) -> Mapping[str, Any]:
+    def feed(s: Site) -> Mapping[str, object]:
         return {"releases": s.releases[:FEED_LIMIT]}
 
     # Feeds and sitemaps must hold absolute URLs (Atom, sitemaps.org): without the site's address
@@ -273,14 +277,14 @@ def _data_files(site: v.Site) -> Iterator[PageSpec]:
         yield PageSpec(page=info, template=writer, context=context, deps=deps, root=root)
 
 
-def _sitemap(site: v.Site, pages: tuple[PageInfo, ...]) -> PageSpec:
+def _sitemap(site: Site, pages: tuple[PageInfo, ...]) -> PageSpec:
     info = PageInfo(path="sitemap.xml", url=ROOT + "sitemap.xml", title="sitemap", section="none")
     deps = frozenset(every(kind.name) for kind in KINDS.values() if kind.file is None)
     return PageSpec(page=info, template="sitemap.xml", context=lambda s: {"pages": pages}, deps=deps,
                     root=site.info.base_url or "")
 
 
-def _absolute_path(site: v.Site) -> str:
+def _absolute_path(site: Site) -> str:
     """The site root as an absolute path, for pages served from any URL (404.html)."""
     return urlsplit(site.info.base_url).path if site.info.base_url else "/"
 

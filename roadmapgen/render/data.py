@@ -9,10 +9,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from roadmapgen.audience import views as v
+from roadmapgen.audience.site import Site
 from roadmapgen.markdown.placeholders import ROOT
-from roadmapgen.pages.plan import PageSpec
+from roadmapgen.pages.plan import FEED_LIMIT, PageSpec
 
-DataWriter = Callable[[v.Site, PageSpec], str]
+DataWriter = Callable[[Site, PageSpec], str]
 
 
 def _encode(value: Any) -> Any:
@@ -36,11 +37,11 @@ def _dump(data: Any, root: str) -> str:
     return text.replace("\\u0000", json.dumps(root)[1:-1]) + "\n"
 
 
-def roadmap_json(site: v.Site, spec: PageSpec) -> str:
-    return _dump({"product": site.info.product, "items": spec.values(site)["items"]}, spec.root)
+def roadmap_json(site: Site, spec: PageSpec) -> str:
+    return _dump({"product": site.info.product, "items": site.items}, spec.root)
 
 
-def json_feed(site: v.Site, spec: PageSpec) -> str:
+def json_feed(site: Site, spec: PageSpec) -> str:
     root = spec.root
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -48,7 +49,7 @@ def json_feed(site: v.Site, spec: PageSpec) -> str:
         "home_page_url": root or None,
         "feed_url": f"{root}feed.json" if root else None,
         "language": site.info.language,
-        "items": [_json_feed_item(release, root) for release in spec.values(site)["releases"]],
+        "items": [_json_feed_item(release, root) for release in site.releases[:FEED_LIMIT]],
     }
     return _dump({key: value for key, value in feed.items() if value is not None}, root)
 
@@ -66,7 +67,7 @@ def _json_feed_item(release: v.ReleaseView, root: str) -> dict[str, Any]:
     return {key: value for key, value in item.items() if value is not None}
 
 
-def robots_txt(site: v.Site, spec: PageSpec) -> str:
+def robots_txt(site: Site, spec: PageSpec) -> str:
     if site.info.is_internal:
         return "User-agent: *\nDisallow: /\n"
     sitemap = f"Sitemap: {spec.root}sitemap.xml\n" if spec.root else ""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jinja2
 
-from roadmapgen.audience import views as v
+from roadmapgen.audience.site import Site
 from roadmapgen.errors import ContentError
 from roadmapgen.markdown.placeholders import place
 from roadmapgen.pages.plan import NavLink, PageSpec
@@ -30,7 +30,7 @@ class Renderer:
     def for_themes(cls, themes: Sequence[Path], project_dir: Path) -> Renderer:
         return cls(make_environment(themes), tuple(themes), project_dir)
 
-    def render(self, site: v.Site, nav: tuple[NavLink, ...], spec: PageSpec) -> bytes:
+    def render(self, site: Site, nav: tuple[NavLink, ...], spec: PageSpec) -> bytes:
         """The file's bytes, with every in-site URL pointed at the page's root.
 
         Raises:

@@ -5,7 +5,7 @@ project template can extend the built-in one as ``"!default/item.html"``. The
 environment holds no site data: each render passes ``site``, ``nav`` and ``page``.
 
 Templates run in Jinja's immutable sandbox: private and dunder attributes
-(``site._projector``, ``__class__``, ``__globals__``) and anything that changes data are
+(``site._context``, ``__class__``, ``__globals__``) and anything that changes data are
 out of reach, and asking for them is a template error at the template's file and line.
 """
 

@@ -6,8 +6,8 @@ a page is re-rendered only if one of the documents in its ``deps`` changed view.
 render when first requested, so a change in a 10,000-item project costs the work of the
 pages someone is looking at, not of the whole site.
 
-Not thread-safe by itself: one builder thread calls :meth:`LiveSite.rebuild`; readers
-use the immutable-but-for-its-render-cache :class:`SiteVersion` it publishes.
+Not thread-safe by itself: one builder thread calls :meth:`LivePreview.rebuild`; readers
+use the immutable-but-for-its-render-cache :class:`PreviewVersion` it publishes.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from roadmapgen.audience.context import Audience
-from roadmapgen.audience.site import ProjectedSite, SiteMemos, SiteViews, project, reproject
-from roadmapgen.config import CONFIG_FILE, SiteConfig
+from roadmapgen.audience.site import AudienceSite, Site, ViewMemos, open_site, update_site
+from roadmapgen.config import CONFIG_FILE, ProjectConfig
 from roadmapgen.errors import ContentError, Report
 from roadmapgen.kinds.source import kind_of_key
 from roadmapgen.memo import IdentityMemo
@@ -34,11 +34,11 @@ from roadmapgen.render.templates import static_files, theme_chain
 
 
 @dataclass
-class SiteVersion:
+class PreviewVersion:
     """One consistent version of the site: what the server answers from."""
 
     version: int
-    site: SiteViews
+    site: Site
     plan: Plan
     pages: Mapping[str, PageSpec]
     files: Mapping[str, Path]
@@ -72,10 +72,10 @@ class _State:
     """The last good build's stage results, which the next rebuild starts from."""
 
     loaded: Loaded
-    projected: ProjectedSite
+    projected: AudienceSite
 
 
-class LiveSite:
+class LivePreview:
     """The build's stages (:mod:`roadmapgen.model.loading`, :mod:`roadmapgen.audience.site`, the page plan
     and the renderer) run over what changed, keeping each stage's last result."""
 
@@ -83,17 +83,17 @@ class LiveSite:
         self.project_dir = project_dir
         self.audience = audience
         self.source_date = source_date
-        self.snapshot: SiteVersion | None = None
+        self.snapshot: PreviewVersion | None = None
         self.problems: tuple[ContentError, ...] = ()
         self._state: _State | None = None
         self._pending: set[Path] = set()
         self._own_pages = IdentityMemo(pages_of)
         self._pages_base: str | None = None
-        self._memos = SiteMemos(audience)
+        self._memos = ViewMemos(audience)
         self._version = 0
 
     @property
-    def config(self) -> SiteConfig | None:
+    def config(self) -> ProjectConfig | None:
         return self._state.loaded.config if self._state else None
 
     def rebuild(self, changed: Collection[Path] | None = None) -> Outcome:
@@ -134,7 +134,7 @@ class LiveSite:
         report.extend(loaded.problems())
         if report.failed:
             return None
-        projected = project(loaded.corpus, loaded.config.settings, self.audience, self.source_date, self._memos)
+        projected = open_site(loaded.corpus, loaded.config.settings, self.audience, self.source_date, self._memos)
         report.extend(projected.problems())
         return _State(loaded, projected)
 
@@ -152,8 +152,8 @@ class LiveSite:
             return None, None
         # Views made for the last site are compared with new ones; the render thread may be adding some.
         with self._snapshot_lock():
-            views = dict(old.projected.site.projected())
-        projected, changed_views = reproject(old.projected, views, loaded.corpus, loaded.config.settings,
+            views = dict(old.projected.site.made())
+        projected, changed_views = update_site(old.projected, views, loaded.corpus, loaded.config.settings,
                                              changed_keys, self.source_date, self._memos)
         report.extend(projected.problems())
         return _State(loaded, projected), changed_views
@@ -188,7 +188,7 @@ class LiveSite:
         files = {f"static/{name}": path for name, path in static.items()}
         files.update({asset: state.loaded.corpus.assets[asset] for asset in site.assets})
         self._version += 1
-        self.snapshot = SiteVersion(self._version, site, plan, pages, files, renderer, kept)
+        self.snapshot = PreviewVersion(self._version, site, plan, pages, files, renderer, kept)
         self._state = state
         return len(pages) - len(kept)
 
@@ -199,7 +199,7 @@ def _served(spec: PageSpec) -> PageSpec:
 
 
 def _still_valid(
-    previous: SiteVersion, pages: Mapping[str, PageSpec], plan: Plan, changed_keys: set[str]
+    previous: PreviewVersion, pages: Mapping[str, PageSpec], plan: Plan, changed_keys: set[str]
 ) -> dict[str, bytes]:
     """Rendered pages of the previous snapshot that no changed view reaches."""
     if plan.nav != previous.plan.nav:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from roadmapgen.audience.context import Audience
 from roadmapgen.errors import UsageError
-from roadmapgen.serve.live import LiveSite, Outcome
+from roadmapgen.serve.live import LivePreview, Outcome
 from roadmapgen.serve.server import Preview, PreviewServer
 from roadmapgen.serve.watch import ChangeQueue, Watcher
 
@@ -38,7 +38,7 @@ class Session:
         self.project_dir = project_dir
         self.options = options
         self.log = log
-        self.preview = Preview(LiveSite(project_dir, options.audience, options.source_date))
+        self.preview = Preview(LivePreview(project_dir, options.audience, options.source_date))
         self.queue = ChangeQueue()
         self.stop_event = threading.Event()
         self.server: PreviewServer | None = None

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from roadmapgen.errors import ContentError
-from roadmapgen.serve.live import LiveSite, Outcome, SiteVersion
+from roadmapgen.serve.live import LivePreview, Outcome, PreviewVersion
 
 EVENTS = "/__roadmapgen/events"
 RELOAD_SCRIPT = (
@@ -48,8 +48,8 @@ MAX_CONNECTIONS = 64
 class Preview:
     """What the builder thread publishes and request threads read."""
 
-    live: LiveSite
-    snapshot: SiteVersion | None = None
+    live: LivePreview
+    snapshot: PreviewVersion | None = None
     problems: tuple[ContentError, ...] = ()
     version: int = 0
     building: bool = False
@@ -77,7 +77,7 @@ class Preview:
                 self.changed.notify_all()
         return outcome
 
-    def current(self, timeout: float = 60.0) -> tuple[SiteVersion | None, tuple[ContentError, ...]]:
+    def current(self, timeout: float = 60.0) -> tuple[PreviewVersion | None, tuple[ContentError, ...]]:
         """The latest complete build, waiting while one is under way."""
         with self.changed:
             self.changed.wait_for(lambda: not self.building or self.stopping, timeout)
@@ -224,7 +224,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._serve(snapshot, path, problems, send_body)
 
     def _serve(
-        self, snapshot: SiteVersion, path: str | None, problems: tuple[ContentError, ...], send_body: bool
+        self, snapshot: PreviewVersion, path: str | None, problems: tuple[ContentError, ...], send_body: bool
     ) -> None:
         status = HTTPStatus.OK
         try:
@@ -289,7 +289,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-def _lookup(snapshot: SiteVersion, path: str | None) -> tuple[bytes | None, bool]:
+def _lookup(snapshot: PreviewVersion, path: str | None) -> tuple[bytes | None, bool]:
     """The file's bytes, and whether roadmapgen generated it (assets are served as they are)."""
     if path is None:
         return None, False

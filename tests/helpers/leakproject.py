@@ -104,3 +104,18 @@ def accepts_public(kind: str) -> bool:
     "effect)."""
     schema = KINDS[kind].model.model_json_schema()["properties"]["visibility"]
     return "public" in schema.get("enum", [schema.get("const")])
+
+
+def plain(annotation: Any) -> Any:
+    """An unremarkable value of a field's type, for a public field that must be given: no marker."""
+    origin = typing.get_origin(annotation)
+    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    if origin is typing.Annotated or origin in (types.UnionType, typing.Union):
+        return plain(args[0])
+    if origin is typing.Literal:
+        return args[0]
+    if origin is tuple:
+        return []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {name: plain(info.annotation) for name, info in annotation.model_fields.items() if info.is_required()}
+    return {str: "Plain public words", int: 1, float: 1.0, dt.date: "2026-01-01"}[annotation]
