@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 
 from roadmapgen.errors import ContentError, UsageError
 from roadmapgen.kinds.fields import FeedbackUrl, Seq, StrictModel, Text, rule_error
@@ -24,7 +24,8 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    if (parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment
+            or any(char.isspace() for char in value) or value.endswith("?") or value.endswith("#")):
         raise rule_error("must be an absolute http(s) URL like https://example.com/roadmap/", value)
     return value if value.endswith("/") else value + "/"
 
@@ -35,7 +36,9 @@ def _check_language(value: str) -> str:
     return value
 
 
-Url = Annotated[str, AfterValidator(_check_url)]
+Url = Annotated[str, AfterValidator(_check_url),
+                WithJsonSchema({"type": "string", "format": "uri", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]+[^?#\s]*$",
+                                "examples": ["https://example.com/roadmap/"]})]
 
 
 class Research(StrictModel):
@@ -44,6 +47,14 @@ class Research(StrictModel):
     """How many customer interviews the team aims for each quarter."""
     target_segments: Seq[Text] = ()
     """The persona segments the product is for first: their evidence is counted apart and shown first."""
+
+
+class Search(StrictModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+    public: bool = True
+    """A search box and index on the public site."""
+    internal: bool = True
+    """A search box and index on the internal site."""
 
 
 class Settings(StrictModel):
@@ -64,7 +75,8 @@ class Settings(StrictModel):
     """Folder the build writes internal/ and public/ into, relative to this file."""
     theme: Text = BUILTIN_THEME
     """A folder under themes/, or the built-in 'default'."""
-    language: Annotated[str, AfterValidator(_check_language)] = "en"
+    language: Annotated[str, AfterValidator(_check_language),
+                        WithJsonSchema({"type": "string", "pattern": _LANGUAGE.pattern})] = "en"
     """BCP 47 language tag of the content."""
     research: Research | None = None
     """Goals for customer research (internal)."""
@@ -73,6 +85,8 @@ class Settings(StrictModel):
     https://github.com/acme/roadmap/discussions/new?category=ideas&title={title}"""
     stale_after_days: Annotated[int, Field(ge=1)] = 90
     """Items whose file has not changed for longer are flagged on the internal site."""
+    search: Search = Field(default_factory=Search)
+    """Which sites have full-text search (Pagefind); both by default."""
 
 
 @dataclass(frozen=True, slots=True)

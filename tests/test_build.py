@@ -206,9 +206,11 @@ def test_roadmap_json_shows_what_each_site_may(example_project: Path, out_dir: P
     internal = json.loads((out_dir / "internal/roadmap.json").read_text())
     sso = next(item for item in public["items"] if item["slug"] == "saml-sso")
     assert sso["url"] == "https://roadmap.brightdesk.example/roadmap/saml-sso/"
-    assert sso["objective"] is None  # enterprise-ready is internal
-    assert set(sso) == {"slug", "url", "title", "status", "horizon", "summary", "target", "tags", "objective",
-                        "personas", "shipped_in", "feedback_url", "changes"}
+    assert "objective" not in sso  # enterprise-ready is internal, and a key without a value is absent
+    assert set(sso) == {"slug", "url", "title", "status", "horizon", "summary", "target", "target_label",
+                        "target_end", "tags", "personas", "shipped_in", "feedback_url", "changes"}
+    assert public["version"] == 1
+    assert (sso["target"], sso["target_label"], sso["target_end"]) == ("2026-Q4", "Q4 2026", "2026-12-31")
     assert sso["feedback_url"].endswith("&title=Single%20sign-on%20with%20SAML")
     internal_sso = next(item for item in internal["items"] if item["slug"] == "saml-sso")
     assert internal_sso["owner"] == "Ines Duarte"

@@ -137,7 +137,8 @@ def test_a_change_right_before_the_build_is_seen_by_the_document_cache(
     coarse_clock()
     cached(small_project, tmp_path / "out")
     same_size_edit(small_project / "content/roadmap/alpha.md")
-    monkeypatch.setattr("roadmapgen.commands.build.Manifest.up_to_date", lambda *args: False)  # only the cache can tell
+    # Only the cache can tell:
+    monkeypatch.setattr("roadmapgen.commands.build.Manifest.up_to_date", lambda *args, **kwargs: False)
     cached(small_project, tmp_path / "out")
     assert b"Alpha bodY." in (tmp_path / "out/public/roadmap/alpha/index.html").read_bytes()
 
@@ -430,3 +431,31 @@ def test_any_bytes_in_any_cache_file_change_no_output_byte(cache_case, choice: i
         result = build(project, BuildOptions(output_dir=root / "out", source_date=SOURCE_DATE, **options))
         assert result.ok, [p.format() for p in result.report]
         assert sites(root / "out") == reference, (target.name, mutation)
+
+
+def test_an_edited_responses_file_is_seen(small_project: Path, tmp_path: Path) -> None:
+    """A survey's responses file is an input like any document: an edit long after the last build
+    makes the metric again (it was taken for 'nothing changed', showing the old values)."""
+    write_files(small_project, {
+        "content/metrics/nps.yaml": "name: NPS\nkind: nps\nvisibility: public\nresponses: metrics/answers.csv\n",
+        "content/metrics/answers.csv": "date,score\n2026-01-03,10\n2026-01-04,10\n"})
+    age(small_project)
+    cached(small_project, tmp_path / "out")
+    assert "100" in (tmp_path / "out/public/metrics/index.html").read_text()
+    (small_project / "content/metrics/answers.csv").write_text("date,score\n2026-01-03,0\n2026-01-04,0\n")
+    age(small_project)
+    rebuilt = cached(small_project, tmp_path / "out")
+    assert not rebuilt.up_to_date
+    assert sites(tmp_path / "out") == uncached(small_project, tmp_path / "fresh")
+
+
+def test_nothing_changed_is_known_right_after_a_build(small_project: Path, tmp_path: Path) -> None:
+    """Within two seconds of a save, file times cannot tell; the inputs' bytes can."""
+    first = cached(small_project, tmp_path / "out")
+    assert not first.up_to_date
+    again = cached(small_project, tmp_path / "out")
+    assert again.up_to_date
+    replace_in(small_project / "content/roadmap/alpha.md", "Alpha body.", "Alpha bodY.")  # same size, same tick
+    changed = cached(small_project, tmp_path / "out")
+    assert not changed.up_to_date
+    assert b"Alpha bodY." in (tmp_path / "out/public/roadmap/alpha/index.html").read_bytes()

@@ -73,7 +73,7 @@ def test_github_workflow_shape(tmp_path: Path, run_cli) -> None:
     assert run_cli("init", tmp_path / "demo", "--ci", "github").code == 0
     workflow = yaml.safe_load((tmp_path / "demo/.github/workflows/roadmap.yml").read_text())
     assert workflow["permissions"] == {}
-    assert workflow["env"]["ROADMAPGEN"] == f"roadmapgen=={__version__}"
+    assert workflow["env"]["ROADMAPGEN"] == f"${{{{ vars.ROADMAPGEN || 'roadmapgen=={__version__}' }}}}"
     jobs = workflow["jobs"]
     assert jobs["check"]["permissions"] == {"contents": "read"}
     assert jobs["comment"]["permissions"] == {"pull-requests": "write"}

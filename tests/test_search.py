@@ -8,6 +8,7 @@ and try to steer Pagefind from outside.
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import stat
@@ -149,3 +150,91 @@ def test_pagefind_runs_without_the_callers_environment(tmp_path: Path, monkeypat
     monkeypatch.setattr(os, "environ", {**os.environ, "PAGEFIND_GLOB": "nothing"})
     index_site(site, "en")
     verify_index(site / INDEX_FOLDER)
+
+
+# --- The index costs what changed: bundles named by their pages, taken from the previous build.
+
+
+@pytest.fixture
+def pagefind_runs(monkeypatch) -> list[Path]:
+    """Every site folder Pagefind is run over, in order."""
+    from roadmapgen import search
+
+    runs: list[Path] = []
+    real = search._run_pagefind
+
+    def counting(pages: Path, bundle: Path, language: str, cwd: str) -> None:
+        runs.append(pages)
+        real(pages, bundle, language, cwd)
+
+    monkeypatch.setattr(search, "_run_pagefind", counting)
+    return runs
+
+
+def _indexes(out: Path) -> dict[str, dict[str, bytes]]:
+    return {audience: tree_bytes(out / audience / INDEX_FOLDER) for audience in ("internal", "public")}
+
+
+def test_an_edit_reindexes_only_the_sites_whose_searchable_pages_it_changes(
+        example_project: Path, tmp_path: Path, pagefind_runs: list[Path]) -> None:
+    """An internal-only edit re-indexes the internal site alone; the public index is the previous build's,
+    and both equal what a build from nothing makes."""
+    from roadmapgen.commands.build import BuildOptions, build
+
+    options = {"source_date": dt.date(2026, 11, 20)}
+    assert build(example_project, BuildOptions(output_dir=tmp_path / "out", **options)).ok
+    assert len(pagefind_runs) == 2
+    feedback = example_project / "content/feedback/2026-08-sales-acme.md"
+    feedback.write_text(feedback.read_text() + "\nThey asked again in the renewal call.\n")
+    pagefind_runs.clear()
+    assert build(example_project, BuildOptions(output_dir=tmp_path / "out", **options)).ok
+    assert len(pagefind_runs) == 1 and pagefind_runs[0].name.startswith(".internal.")  # its staged site
+    assert _indexes(tmp_path / "out") == _indexes(_fresh(example_project, tmp_path / "fresh", options))
+
+
+def _fresh(project: Path, out: Path, options: dict) -> Path:
+    from roadmapgen.commands.build import BuildOptions, build
+
+    assert build(project, BuildOptions(output_dir=out, use_cache=False, **options)).ok
+    return out
+
+
+def test_a_build_right_after_another_indexes_nothing(example_project: Path, tmp_path: Path, monkeypatch,
+                                                      pagefind_runs: list[Path]) -> None:
+    """The previous build's input stamp cannot be trusted within two seconds (a file may change again in the same
+    tick), so the pages are made again; their bytes are the same, so every bundle is kept."""
+    from roadmapgen.commands.build import BuildOptions, build
+
+    options = BuildOptions(output_dir=tmp_path / "out", source_date=dt.date(2026, 11, 20))
+    assert build(example_project, options).ok
+    monkeypatch.setattr("roadmapgen.commands.build.Manifest.up_to_date", lambda *args, **kwargs: False)
+    pagefind_runs.clear()
+    result = build(example_project, options)
+    assert result.ok and not result.up_to_date and pagefind_runs == []
+
+
+def test_a_changed_bundle_file_is_indexed_again_not_published(example_project: Path, tmp_path: Path, monkeypatch,
+                                                             pagefind_runs: list[Path]) -> None:
+    from roadmapgen.commands.build import BuildOptions, build
+
+    options = BuildOptions(output_dir=tmp_path / "out", source_date=dt.date(2026, 11, 20))
+    assert build(example_project, options).ok
+    before = _indexes(tmp_path / "out")
+    fragment = sorted((tmp_path / "out/public/pagefind/fragment").iterdir())[0]
+    stat = fragment.stat()
+    fragment.write_bytes(b"\x00" * stat.st_size)  # another file of the same size and time
+    os.utime(fragment, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    monkeypatch.setattr("roadmapgen.commands.build.Manifest.up_to_date", lambda *args, **kwargs: False)
+    pagefind_runs.clear()
+    assert build(example_project, options).ok
+    assert len(pagefind_runs) == 1 and _indexes(tmp_path / "out") == before
+
+
+def test_search_can_be_turned_off_per_site(example_project: Path, tmp_path: Path, run_cli) -> None:
+    config = example_project / "roadmapgen.yaml"
+    config.write_text(config.read_text() + "search: {internal: false}\n")
+    assert run_cli("build", example_project, "--out", tmp_path / "out").code == 0
+    assert not (tmp_path / "out/internal" / INDEX_FOLDER).exists()
+    assert "search.js" not in (tmp_path / "out/internal/index.html").read_text()
+    assert (tmp_path / "out/public" / INDEX_FOLDER / "pagefind.js").is_file()
+    assert "search.js" in (tmp_path / "out/public/index.html").read_text()

@@ -86,6 +86,7 @@ class Site:
             base_url=settings.internal_base_url if context.internal else settings.base_url,
             feedback_url=fill_feedback_url(settings.feedback_url, slug="roadmap", title=f"{settings.product} roadmap",
                                            url=f"{settings.base_url}roadmap/") if settings.feedback_url else None,
+            search=settings.search.internal if context.internal else settings.search.public,
         )
         shown: dict[str, list[Document]] = {kind: [] for kind in KINDS}
         for doc in context.corpus.documents.values():

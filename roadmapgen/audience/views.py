@@ -318,6 +318,8 @@ class SiteInfo:
     """Absolute URL of this site, if known."""
     feedback_url: str | None = None
     """Where to give feedback on the roadmap as a whole (the config's feedback_url, filled in)."""
+    search: bool = True
+    """Whether this site has a search index (the config's ``search``)."""
 
     @property
     def is_internal(self) -> bool:

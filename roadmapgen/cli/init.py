@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from roadmapgen.about import docs_url
 from roadmapgen.cli.ci import print_next_steps
 from roadmapgen.cli.common import EXIT_OK, source_date
 from roadmapgen.commands.ci import PLATFORMS, write_ci
@@ -33,4 +34,5 @@ def run(args: argparse.Namespace) -> int:
         print_next_steps(write_ci(args.dir, args.ci))
     where = os.path.relpath(args.dir)
     print(f"\nNext: roadmapgen serve {where}   (a live preview), then roadmapgen build {where}")
+    print(f"Writing content, publishing, editors: {docs_url()}")
     return EXIT_OK

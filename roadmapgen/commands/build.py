@@ -26,6 +26,7 @@ from roadmapgen.commands.reuse import (
     document_fingerprints,
     file_record,
     git_head,
+    input_digest,
     input_stamp,
     tree_digest,
 )
@@ -43,7 +44,7 @@ from roadmapgen.parallel import map_forked, usable_cores
 from roadmapgen.render.render import Renderer
 from roadmapgen.render.templates import static_files, theme_chain
 from roadmapgen.seal import KeyUnusable, Seal, default_key_file, load_seal
-from roadmapgen.search import index_site
+from roadmapgen.search import INDEX_FOLDER, index_files, index_site, pagefind_version
 from roadmapgen.write import Staging, check_output_dir, commit, prepare
 
 
@@ -202,15 +203,25 @@ def _build_into(result: BuildResult, project_dir: Path, options: BuildOptions) -
     result.output_dir = config.output_dir
     manifest_file = manifest_path(options.cache_root(config.project_dir), config.output_dir)
     manifest = Manifest.load(manifest_file, cache.seal, config.output_dir) if cache else Manifest()
-    inputs = _inputs(config, files, themes, options)
-    if cache and inputs and manifest.up_to_date(config.output_dir, inputs, _names(options.audiences)):
+    paths, extra = _inputs(config, files, themes, options)
+    stamp, newest = input_stamp(paths, extra)
+    # A file written within the last two seconds may change again within the same mtime tick: then only
+    # the inputs' bytes can tell that nothing changed.
+    inputs = stamp if newest < time.time_ns() - 2_000_000_000 else None
+    audiences, content, up_to_date = _names(options.audiences), None, False
+    if cache:
+        up_to_date = inputs is not None and manifest.up_to_date(config.output_dir, audiences, inputs=inputs)
+        if not up_to_date:
+            content = input_digest(paths, extra)
+            up_to_date = manifest.up_to_date(config.output_dir, audiences, content=content)
+    if up_to_date:
         result.up_to_date = True
         result.sites = {a: _stats_of(manifest.sites[a.value], 0) for a in options.audiences}
     else:
         _build_sites(config, files, themes, manifest, cache, options, result)
         if result.ok and cache:
             fresh = {audience.value: site.files for audience, site in result.written.items()}
-            Manifest(inputs, {**manifest.sites, **fresh}).save(manifest_file, cache.seal, config.output_dir)
+            Manifest(inputs, {**manifest.sites, **fresh}, content).save(manifest_file, cache.seal, config.output_dir)
     result.seconds = time.perf_counter() - started
 
 
@@ -271,15 +282,16 @@ def _theme_files(themes: Sequence[Path]) -> list[Path]:
     return [path for theme in themes for path in theme.rglob("*") if path.is_file()]
 
 
-def _inputs(config: ProjectConfig, files: ProjectFiles, themes: Sequence[Path], options: BuildOptions) -> str | None:
-    """A fingerprint of everything a build reads, or None if a file changed too recently to trust."""
-    paths = [config.project_dir / CONFIG_FILE, *(s.absolute for s in files.documents), *files.assets.values(),
-             *_theme_files(themes)]
+def _inputs(config: ProjectConfig, files: ProjectFiles, themes: Sequence[Path], options: BuildOptions
+            ) -> tuple[list[Path], dict[str, str]]:
+    """Everything a build reads: its files (the config, documents, data files, assets, the theme), and what
+    else decides its output (roadmapgen's code, the options, the clock, the commit, Pagefind's version)."""
+    paths = [config.project_dir / CONFIG_FILE, *(s.absolute for s in files.documents),
+             *(data.absolute for data in files.data.values()), *files.assets.values(), *_theme_files(themes)]
     extra = {"code": code_fingerprint(), "audiences": ",".join(_names(options.audiences)),
-             "date": str(options.source_date), "git": git_head(config.project_dir), "out": str(config.output_dir)}
-    stamp, newest = input_stamp(paths, extra)
-    # A file written within the last two seconds may change again within the same mtime tick.
-    return stamp if newest < time.time_ns() - 2_000_000_000 else None
+             "date": str(options.source_date), "git": git_head(config.project_dir), "out": str(config.output_dir),
+             "pagefind": pagefind_version()}
+    return paths, extra
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,8 +335,9 @@ def write_sites(
         records, problems = _run(tasks, sites, plans, stagings, renderer, options.workers())
         if problems:
             return {}, problems
-        for staging in stagings.values():  # from each site's own pages, once all are written
-            index_site(staging.dir, config.settings.language)
+        for audience, staging in stagings.items():  # from each site's own pages, once all are written
+            if sites[audience].info.search:
+                records[audience].update(_search_index(staging, audience, config, manifest))
         commit(list(stagings.values()), previous_files=sum(len(files) for files in manifest.sites.values()))
         committed = True
     finally:
@@ -335,6 +348,26 @@ def write_sites(
                 shutil.rmtree(out, ignore_errors=True)
     rendered = {audience: sum(1 for t in tasks if t.audience is audience and t.reuse is None) for audience in sites}
     return {audience: WrittenFiles(files, rendered[audience]) for audience, files in records.items()}, []
+
+
+def _search_index(staging: Staging, audience: Audience, config: ProjectConfig, manifest: Manifest
+                  ) -> dict[str, FileRecord]:
+    """The staged site's search index: the previous build's, linked as it is, when the pages it reads did not
+    change and every file of it is still as that build wrote it; else made anew."""
+    previous = f"{staging.final}/"
+
+    def reuse(digest: str) -> bool:
+        fingerprint = f"search:{digest}"
+        files = [path for path, record in manifest.sites.get(audience.value, {}).items() if record[0] == fingerprint]
+        if not files or any(manifest.reusable(config.output_dir, audience.value, path, fingerprint) is None
+                            for path in files):
+            return False
+        for path in files:
+            staging.link(path, previous + path)
+        return True
+
+    fingerprint = f"search:{index_site(staging.dir, config.settings.language, reuse)}"
+    return {path: file_record(str(staging.dir / path), fingerprint) for path in index_files(staging.dir)}
 
 
 def _tasks(config: ProjectConfig, corpus: Corpus, sites: dict[Audience, Site], plans: dict[Audience, Plan],
@@ -434,9 +467,11 @@ def _spread(setup: Callable[[], Callable[[_Task], Any]], tasks: list[_Task], job
 
 
 def _stats_of(files: dict[str, FileRecord], rendered: int) -> OutputCounts:
-    pages = sum(1 for path in files if path.endswith(".html"))
-    assets = sum(1 for path in files if path.startswith("assets/"))
-    return OutputCounts(pages=pages, files=len(files) - pages - assets, assets=assets, rendered=rendered)
+    """What the summary counts: the search index's files are not pages, data or assets of the site."""
+    shown = [path for path in files if not path.startswith(f"{INDEX_FOLDER}/")]
+    pages = sum(1 for path in shown if path.endswith(".html"))
+    assets = sum(1 for path in shown if path.startswith("assets/"))
+    return OutputCounts(pages=pages, files=len(shown) - pages - assets, assets=assets, rendered=rendered)
 
 
 def audiences_for(choice: str) -> Sequence[Audience]:

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from roadmapgen import __version__
+from roadmapgen.about import docs_url
 from roadmapgen.config import load_config
 from roadmapgen.errors import UsageError
 from roadmapgen.kinds.slugs import slugify
@@ -41,6 +42,7 @@ def write_ci(project_dir: Path, platform: str) -> CiFile:
     root = repository_root(project_dir) or project_dir.resolve()
     values = {
         "@@VERSION@@": __version__,
+        "@@DOCS@@": docs_url("publishing.md"),
         "@@PROJECT@@": _safe("the project folder", _relative(project_dir, root)),
         "@@SITE@@": _safe("the output folder", _relative(config.output_dir, root)),
         "@@BRANCH@@": _safe("the default branch", _branch(root)),
@@ -76,7 +78,8 @@ def _safe(what: str, value: str) -> str:
     """
     if not _SAFE.fullmatch(value):
         raise UsageError(f"{what} {value!r} has characters a CI file cannot use safely (only letters, digits, "
-                         "'.', '_', '/' and '-'); rename it, or write the CI file by hand from docs/publishing.md")
+                         "'.', '_', '/' and '-'); rename it, or write the CI file by hand from "
+                         f"{docs_url('publishing.md')}")
     return value
 
 
@@ -96,12 +99,12 @@ def _github_steps(values: dict[str, str]) -> tuple[str, ...]:
         "Set base_url in roadmapgen.yaml to the Pages address (https://OWNER.github.io/REPOSITORY/ "
         "or your custom domain).",
         "Keep this repository private: it holds every internal document (GitHub Pages from a private "
-        "repository needs a paid plan; docs/publishing.md gives the free ways).",
+        f"repository needs a paid plan; {docs_url('publishing.md')} gives the free ways).",
         "Private internal site (optional): make a Cloudflare Pages project named "
         f"{values['@@CLOUDFLARE_PROJECT@@']}, protect it with Cloudflare Access, and under Settings > "
         "Environments > internal-site allow only the default branch and add the secrets CLOUDFLARE_API_TOKEN "
         "and CLOUDFLARE_ACCOUNT_ID. Until then it is a workflow artifact, as private as the repository.",
-        "Never publish site/internal on a public host. Details: docs/publishing.md.",
+        f"Never publish site/internal on a public host. Details: {docs_url('publishing.md')}",
     )
 
 
@@ -114,7 +117,7 @@ def _gitlab_steps(values: dict[str, str]) -> tuple[str, ...]:
         "masked CI/CD variable ROADMAPGEN_NOTE_TOKEN with the environment scope roadmapgen-notes; without it the "
         "report is a job artifact.",
         "The internal site is a job artifact for project members with the Developer role; to host it, see "
-        "docs/publishing.md (Pages access control).",
+        f"{docs_url('publishing.md')} (Pages access control).",
     )
 
 

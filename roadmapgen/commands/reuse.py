@@ -107,7 +107,10 @@ class Manifest:
     """What the previous build wrote: its inputs and every file of every site."""
 
     inputs: str | None = None
+    """:func:`input_stamp` of what it read: paths, sizes and times."""
     sites: dict[str, dict[str, FileRecord]] = field(default_factory=dict)
+    content: str | None = None
+    """:func:`input_digest` of what it read: paths and bytes (for a build run right after it)."""
 
     @classmethod
     def load(cls, path: Path, seal: Seal, output_dir: Path) -> Manifest:
@@ -119,13 +122,14 @@ class Manifest:
             data = json.loads(payload)
             sites = {str(name): {str(path): _record(record) for path, record in files.items()}
                      for name, files in data["sites"].items()}
-            inputs = data.get("inputs")
-            return cls(inputs if isinstance(inputs, str) else None, sites)
+            inputs, content = data.get("inputs"), data.get("content")
+            return cls(inputs if isinstance(inputs, str) else None, sites,
+                       content if isinstance(content, str) else None)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return cls()
 
     def save(self, path: Path, seal: Seal, output_dir: Path) -> None:
-        data = {"inputs": self.inputs, "sites": self.sites}
+        data = {"inputs": self.inputs, "content": self.content, "sites": self.sites}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(seal.seal(_purpose(output_dir), json.dumps(data, separators=(",", ":")).encode()))
@@ -144,9 +148,12 @@ class Manifest:
             return None
         return existing if (stat.st_size, stat.st_mtime_ns) == tuple(record[1:]) else None
 
-    def up_to_date(self, output_dir: Path, inputs: str, audiences: Sequence[str]) -> bool:
-        """True if the last build had exactly these inputs and its files are all still there, untouched."""
-        if self.inputs != inputs or any(audience not in self.sites for audience in audiences):
+    def up_to_date(self, output_dir: Path, audiences: Sequence[str], *, inputs: str | None = None,
+                   content: str | None = None) -> bool:
+        """True if the last build had exactly these inputs (by stamp, or by content) and its files are all
+        still there, untouched."""
+        same = (inputs is not None and self.inputs == inputs) or (content is not None and self.content == content)
+        if not same or any(audience not in self.sites for audience in audiences):
             return False
         return all(self.reusable(output_dir, audience, path, record[0]) is not None
                    for audience in audiences for path, record in self.sites[audience].items())
@@ -176,6 +183,21 @@ def input_stamp(paths: Iterable[Path], extra: Mapping[str, str]) -> tuple[str, i
         newest = max(newest, ctime_ns)
         digest.update(f"{path}\0{size}\0{mtime_ns}\0{ctime_ns}\n".encode())
     return digest.hexdigest(), newest
+
+
+def input_digest(paths: Iterable[Path], extra: Mapping[str, str]) -> str:
+    """A fingerprint of every input's path and bytes: exact whenever it was taken, where file times are
+    not (a file saved twice within one tick of the clock keeps its time)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for key in sorted(extra):
+        digest.update(f"{key}={extra[key]};".encode())
+    for path in sorted(paths, key=str):
+        digest.update(f"{path}\0".encode())
+        try:
+            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.hexdigest()
 
 
 def git_head(project_dir: Path) -> str:

@@ -37,16 +37,26 @@ def _array_lengths(node: Any) -> Any:
     return fixed
 
 
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
 def schema_for(type_name: str | None) -> dict[str, Any]:
+    """The JSON Schema of one type, or of every type (``None``): then each type is a ``$defs`` entry, and the
+    models they share (``Rice``, ``Story``, ``MetricPoint`` ...) are hoisted beside them, so every ``$ref``
+    resolves from the top."""
     if type_name is None:
-        return {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "roadmapgen content types",
-            "$defs": {name: schema_for(name) for name in SCHEMA_TYPES},
-        }
+        defs: dict[str, Any] = {}
+        for name in SCHEMA_TYPES:
+            schema = _schema(name)
+            defs.update(schema.pop("$defs", {}))
+            defs[name] = schema
+        return {"$schema": SCHEMA_DIALECT, "title": "roadmapgen content types", "$defs": defs}
+    return {"$schema": SCHEMA_DIALECT, **_schema(type_name)}
+
+
+def _schema(type_name: str) -> dict[str, Any]:
     model: type[StrictModel] = Settings if type_name == "config" else KINDS[type_name].model
     schema: dict[str, Any] = _array_lengths(model.model_json_schema(mode="validation"))
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     shown = public_keys(type_name)
     for key, prop in schema.get("properties", {}).items():
         if type_name in KINDS and KINDS[type_name].can_be_public:

@@ -13,12 +13,17 @@ from urllib.parse import quote
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from roadmapgen.kinds.slugs import is_slug
+from roadmapgen.kinds.slugs import SLUG_PATTERN, is_slug
 from roadmapgen.validation import describe
 
 T = TypeVar("T")
 
 _TARGET = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2})|(\d{2})-(\d{2}))$")
+_MONTH = "(?:0[1-9]|1[0-2])"
+_DAY_OF_MONTH = "(?:0[1-9]|[12][0-9]|3[01])"
+DATE_PATTERN = rf"^[0-9]{{4}}-{_MONTH}-{_DAY_OF_MONTH}$"
+"""A date's shape for editors, which ignore ``format``; whether the day exists (30 February) only `check` knows."""
+TARGET_PATTERN = rf"^[0-9]{{4}}-(?:Q[1-4]|{_MONTH}|{_MONTH}-{_DAY_OF_MONTH})$"
 
 
 class StrictModel(BaseModel):
@@ -53,7 +58,7 @@ def _check_slug(value: str) -> str:
     return value
 
 
-Slug = Annotated[str, AfterValidator(_check_slug)]
+Slug = Annotated[str, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": f"^{SLUG_PATTERN}$"})]
 """The slug of another document: its file name without '.md'."""
 
 Visibility = Literal["public", "internal"]
@@ -73,7 +78,7 @@ def _to_day(value: Any) -> Any:
 Day = Annotated[
     dt.date,
     BeforeValidator(_to_day),
-    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-31"]}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN, "examples": ["2026-03-31"]}),
 ]
 """A calendar date, written YYYY-MM-DD."""
 
@@ -103,7 +108,7 @@ def _real_target(match: re.Match[str]) -> bool:
 Target = Annotated[
     str,
     BeforeValidator(_to_target),
-    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(Q[1-4]|\d{2}|\d{2}-\d{2})$", "examples": ["2026-Q3"]}),
+    WithJsonSchema({"type": "string", "pattern": TARGET_PATTERN, "examples": ["2026-Q3"]}),
 ]
 """When an item is expected: a quarter (2026-Q3), a month (2026-09) or a day (2026-09-30)."""
 
@@ -128,6 +133,12 @@ def target_order(target: str | None) -> tuple[int, int, int]:
     return (year, int(rest[:2]), int(rest[3:]))
 
 
+def target_end(target: str) -> dt.date:
+    """The last day a target covers: 2026-Q3 -> 2026-09-30, 2026-09 -> 2026-09-30, 2026-09-12 -> itself."""
+    year, month, day = target_order(target)
+    return dt.date(year, month, day if day <= 31 else calendar.monthrange(year, month)[1])
+
+
 def _check_asset_path(value: str) -> str:
     if "://" in value or value.startswith(("/", "\\")) or "\\" in value:
         raise rule_error("must be a file path under assets/, like assets/avatars/priya.png", value)
@@ -138,7 +149,11 @@ def _check_asset_path(value: str) -> str:
     return value
 
 
-AssetPath = Annotated[str, AfterValidator(_check_asset_path)]
+AssetPath = Annotated[
+    str, AfterValidator(_check_asset_path),
+    WithJsonSchema({"type": "string", "pattern": r"^assets/(?!.*://)(?!(?:[^/]*/)*\.\.(?:/|$))[^\\]+$",
+                    "examples": ["assets/avatars/priya.png"]}),
+]
 """A file under content/assets/, written relative to the content folder."""
 
 def _check_responses_path(value: str) -> str:
@@ -164,8 +179,10 @@ def _check_web_address(value: str) -> str:
     return value
 
 
+WEB_ADDRESS_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$"
 WebAddress = Annotated[
-    str, AfterValidator(_check_web_address), WithJsonSchema({"type": "string", "format": "uri", "pattern": "^https?://"})
+    str, AfterValidator(_check_web_address),
+    WithJsonSchema({"type": "string", "format": "uri", "pattern": WEB_ADDRESS_PATTERN}),
 ]
 """An http or https URL; other schemes (javascript:, data:) are refused so a link can never run code."""
 
@@ -189,7 +206,11 @@ def _check_feedback_url(value: str) -> str:
 
 
 FeedbackUrl = Annotated[
-    str, AfterValidator(_check_feedback_url), WithJsonSchema({"type": "string", "pattern": "^(https?|mailto):"})
+    str, AfterValidator(_check_feedback_url),
+    WithJsonSchema({"type": "string", "allOf": [
+        {"pattern": r"^(?:[Hh][Tt][Tt][Pp][Ss]?://(?!/)|[Mm][Aa][Ii][Ll][Tt][Oo]:)\S*$"},
+        {"pattern": r"^(?:[^{}]|\{\{|\}\}|\{(?:slug|title|url)\})*$"},
+    ], "examples": ["https://example.com/feedback?item={slug}"]}),
 ]
 """A link template for feedback on an item: https, http or mailto, with {slug}, {title}, {url}."""
 

@@ -28,6 +28,7 @@ from roadmapgen.kinds.fields import (
     WebAddress,
     rule_error,
 )
+from roadmapgen.kinds.slugs import VERSION_PATTERN
 
 Status = Literal["planned", "in-progress", "beta", "shipped", "paused", "cancelled"]
 Horizon = Literal["now", "next", "later"]
@@ -158,7 +159,11 @@ class PublicWording(StrictModel):
 class Item(FrontMatter):
     """content/roadmap/<slug>.md: an initiative or feature on the roadmap."""
 
-    model_config = _DOCSTRINGS
+    model_config = ConfigDict(use_attribute_docstrings=True, json_schema_extra={"allOf": [
+        # model/rules.py: a horizon unless the item is shipped or cancelled.
+        {"if": {"required": ["status"], "properties": {"status": {"not": {"enum": ["shipped", "cancelled"]}}}},
+         "then": {"required": ["horizon"], "properties": {"horizon": {"type": "string"}}}},
+    ]})
     HORIZON_OPTIONAL: ClassVar[frozenset[str]] = frozenset({"shipped", "cancelled"})
     title: Text
     """Name of the item as customers would say it."""
@@ -198,7 +203,8 @@ class Release(FrontMatter):
     """content/releases/<version>.md: release notes."""
 
     model_config = _DOCSTRINGS
-    version: Text
+    version: Annotated[str, Field(min_length=1),
+                       WithJsonSchema({"type": "string", "pattern": f"^(?!.*\\.\\.){VERSION_PATTERN}$"})]
     """The version; must equal the file name without '.md'."""
     date: Day
     """Release date, YYYY-MM-DD."""
@@ -256,8 +262,19 @@ class MetricPoint(StrictModel):
 class Metric(FrontMatter):
     """content/metrics/<slug>.yaml: a customer metric over time."""
 
-    model_config = ConfigDict(use_attribute_docstrings=True,
-                              json_schema_extra={"oneOf": [{"required": ["points"]}, {"required": ["responses"]}]})
+    # model/rules.py: points or responses (not both, not neither); period only with responses; no responses on a kpi.
+    model_config = ConfigDict(use_attribute_docstrings=True, json_schema_extra={
+        "anyOf": [{"required": ["points"], "properties": {"points": {"type": "array"}}},
+                  {"required": ["responses"], "properties": {"responses": {"type": "string"}}}],
+        "not": {"required": ["points", "responses"],
+                "properties": {"points": {"type": "array"}, "responses": {"type": "string"}}},
+        "allOf": [
+            {"if": {"required": ["period"]},
+             "then": {"required": ["responses"], "properties": {"responses": {"type": "string"}}}},
+            {"if": {"required": ["kind"], "properties": {"kind": {"const": "kpi"}}},
+             "then": {"properties": {"responses": {"type": "null"}}}},
+        ],
+    })
     name: Text
     """Name shown with the chart."""
     kind: MetricKind

@@ -271,6 +271,7 @@ def _data_files(site: Site) -> Iterator[PageSpec]:
     for path, writer, deps, context in (
         *feeds,
         ("roadmap.json", "roadmap.json", frozenset({every("item")}), lambda s: {"items": s.items}),
+        ("roadmap.schema.json", "roadmap.schema.json", frozenset(), _nothing),
         ("robots.txt", "robots.txt", frozenset(), _nothing),
     ):
         info = PageInfo(path=path, url=ROOT + path, title=path, section="none")

@@ -1,4 +1,9 @@
-"""Files that are data, written with json.dumps rather than templates: feeds, roadmap.json, robots.txt."""
+"""Files that are data, written with json.dumps rather than templates: feeds, roadmap.json and its schema,
+robots.txt.
+
+``roadmap.json`` is an interface other tools read: its shape is version 1, described by
+``roadmap.schema.json`` beside it (docs/content.md says what may change in which version). A key
+is absent when the item has no value for it; lists are always there, empty or not."""
 
 from __future__ import annotations
 
@@ -10,8 +15,10 @@ from typing import Any
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.site import Site
+from roadmapgen.kinds.fields import target_end
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.pages.plan import FEED_LIMIT, PageSpec
+from roadmapgen.render.templates import format_target
 
 DataWriter = Callable[[Site, PageSpec], str]
 
@@ -37,8 +44,95 @@ def _dump(data: Any, root: str) -> str:
     return text.replace("\\u0000", json.dumps(root)[1:-1]) + "\n"
 
 
+ROADMAP_JSON_VERSION = 1
+
+
 def roadmap_json(site: Site, spec: PageSpec) -> str:
-    return _dump({"product": site.info.product, "items": site.items}, spec.root)
+    items = [_item_record(item) for item in site.items]
+    return _dump({"version": ROADMAP_JSON_VERSION, "product": site.info.product, "items": items}, spec.root)
+
+
+def _item_record(item: v.ItemView) -> dict[str, Any]:
+    """The item's record, its target followed by the target's display form and last day."""
+    record: dict[str, Any] = {}
+    for key, value in _record(item).items():
+        record[key] = value
+        if key == "target" and item.target:
+            record["target_label"] = format_target(item.target)
+            record["target_end"] = target_end(item.target).isoformat()
+    return record
+
+
+def _record(value: object) -> Any:
+    """A view as JSON data: its fields but the body, without the ones that hold nothing."""
+    if isinstance(value, tuple):
+        return [_record(part) for part in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+        record = {name: _record(found) for name, found in fields.items()
+                  if name != "body" and found is not None and found != "" and not (name == "extra" and not found)}
+        if "extra" in record:
+            record["extra"] = {key: text for key, text in fields["extra"]}
+        return record
+    return value
+
+
+def roadmap_schema(site: Site, spec: PageSpec) -> str:
+    """The JSON Schema of this site's roadmap.json (the internal site's items carry more fields)."""
+    return _dump(_roadmap_schema(site.info.is_internal, spec.root), spec.root)
+
+
+def _roadmap_schema(internal: bool, root: str) -> dict[str, Any]:
+    text, url, day = {"type": "string"}, {"type": "string", "format": "uri"}, {"type": "string", "format": "date"}
+    texts = {"type": "array", "items": text}
+
+    def record(required: list[str], optional: dict[str, Any], **properties: Any) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False, "required": required,
+                "properties": {**properties, **optional}}
+
+    ref = record(["slug", "title", "url"], {}, slug=text, title=text, url=url)
+    release = record(["slug", "url", "version", "date"], {}, slug=text, url=url, version=text, date=day)
+    change = record(["date", "change"], {"before": text, "after": text, "release": {"$ref": "#/$defs/release"},
+                                          **({"commit": text} if internal else {})},
+                    date=day, change={"enum": ["added", "visibility", "moved", "status", "retargeted", "shipped"]})
+    item_fields = {"horizon": {"enum": ["now", "next", "later"]}, "summary": text, "target": text,
+                   "target_label": text, "target_end": day, "objective": {"$ref": "#/$defs/ref"},
+                   "feedback_url": {"type": "string"}}
+    if internal:
+        item_fields |= {
+            "visibility": {"enum": ["public", "internal"]}, "owner": text, "public_title": text,
+            "public_summary": text, "last_changed": day, "stale": {"type": "boolean"},
+            "rice": record(["reach", "impact", "confidence", "effort", "score"], {}, reach={"type": "integer"},
+                           impact={"type": "number"}, confidence={"type": "number"}, effort={"type": "number"},
+                           score={"type": "number"}),
+            "stories": {"type": "array", "items": record(["persona", "want"], {"so_that": text},
+                                                        persona={"$ref": "#/$defs/ref"}, want=text)},
+            "competitors": {"type": "array", "items": {"$ref": "#/$defs/ref"}},
+            "feedback": {"type": "array", "items": record(
+                ["slug", "url", "date", "source"],
+                {"sentiment": text, "customer": text, "quote": text, "persona": text},
+                slug=text, url=url, date=day, source=text)},
+            "extra": {"type": "object", "additionalProperties": text},
+        }
+    item = record(["slug", "url", "title", "status", "tags", "personas", "shipped_in", "changes"], item_fields,
+                  slug=text, url=url, title=text,
+                  status={"enum": ["planned", "in-progress", "beta", "shipped", "paused", "cancelled"]},
+                  tags=texts, personas={"type": "array", "items": {"$ref": "#/$defs/ref"}},
+                  shipped_in={"type": "array", "items": {"$ref": "#/$defs/release"}},
+                  changes={"type": "array", "items": {"$ref": "#/$defs/change"}})
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"roadmap.json, version {ROADMAP_JSON_VERSION} ({'internal' if internal else 'public'} site)",
+        "type": "object", "additionalProperties": False, "required": ["version", "product", "items"],
+        "properties": {"version": {"const": ROADMAP_JSON_VERSION}, "product": text,
+                       "items": {"type": "array", "items": {"$ref": "#/$defs/item"}}},
+        "$defs": {"ref": ref, "release": release, "change": change, "item": item},
+    }
+    if root:
+        schema = {"$id": f"{root}roadmap.schema.json", **schema}
+    return schema
 
 
 def json_feed(site: Site, spec: PageSpec) -> str:
@@ -76,6 +170,7 @@ def robots_txt(site: Site, spec: PageSpec) -> str:
 
 WRITERS: Mapping[str, DataWriter] = {
     "roadmap.json": roadmap_json,
+    "roadmap.schema.json": roadmap_schema,
     "feed.json": json_feed,
     "robots.txt": robots_txt,
 }

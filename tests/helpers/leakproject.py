@@ -59,10 +59,10 @@ def _value(annotation: Any, where: str, markers: Markers, persona_slug: str, nam
     origin = typing.get_origin(annotation)
     args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
     if origin is typing.Annotated:
-        schemas = [getattr(meta, "json_schema", None) or {} for meta in typing.get_args(annotation)[1:]]
-        if any(schema.get("format") == "uri" for schema in schemas):
+        checks = {getattr(getattr(meta, "func", None), "__name__", "") for meta in typing.get_args(annotation)[1:]}
+        if "_check_web_address" in checks:
             return f"https://{markers.text(where)}.example/"
-        if any(schema.get("pattern") == "^(https?|mailto):" for schema in schemas):  # a link template
+        if "_check_feedback_url" in checks:  # a link template
             return f"https://{markers.text(where)}.example/?about={{slug}}"
         return _value(args[0], where, markers, persona_slug, name)
     if origin in (types.UnionType, typing.Union):
