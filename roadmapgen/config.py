@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
+from babel.numbers import list_currencies
 from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 
 from roadmapgen.errors import ContentError, UsageError
@@ -35,6 +36,16 @@ def _check_language(value: str) -> str:
         raise rule_error("must be a language tag like 'en' or 'en-GB'", value)
     return value
 
+
+def _check_currency(value: str) -> str:
+    if value not in list_currencies():
+        raise rule_error("must be an ISO 4217 currency code like USD, EUR or GBP", value)
+    return value
+
+
+Currency = Annotated[str, AfterValidator(_check_currency),
+                     WithJsonSchema({"type": "string", "pattern": "^[A-Z]{3}$", "examples": ["USD", "EUR"]})]
+"""A currency, by its ISO 4217 code: what feedback's revenue is counted in."""
 
 Url = Annotated[str, AfterValidator(_check_url),
                 WithJsonSchema({"type": "string", "format": "uri", "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]+[^?#\s]*$",
@@ -87,6 +98,8 @@ class Settings(StrictModel):
     """Items whose file has not changed for longer are flagged on the internal site."""
     search: Search = Field(default_factory=Search)
     """Which sites have full-text search (Pagefind); both by default."""
+    currency: Currency = "USD"
+    """ISO 4217 code of the currency feedback's revenue is given in (internal)."""
 
 
 @dataclass(frozen=True, slots=True)

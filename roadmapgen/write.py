@@ -203,3 +203,22 @@ def _exchange(first: Path, second: Path) -> bool:
     at_fdcwd, rename_exchange = -100, 2
     result: int = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
     return result == 0
+
+
+def replace_file(path: Path, data: bytes) -> str | None:
+    """Write ``data`` as ``path`` whole, through a temporary file beside it, keeping an existing file's mode:
+    a reader (an editor, the preview) never sees half a file. Why it could not be done, or None."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        return f"cannot write file: {exc.strerror}"
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        return f"cannot write file: {exc.strerror}"
+    return None

@@ -437,7 +437,8 @@ def test_an_edited_responses_file_is_seen(small_project: Path, tmp_path: Path) -
     """A survey's responses file is an input like any document: an edit long after the last build
     makes the metric again (it was taken for 'nothing changed', showing the old values)."""
     write_files(small_project, {
-        "content/metrics/nps.yaml": "name: NPS\nkind: nps\nvisibility: public\nresponses: metrics/answers.csv\n",
+        "content/metrics/nps.yaml": ("name: NPS\nkind: nps\nvisibility: public\nresponses: metrics/answers.csv\n"
+                                     "min_responses: 2\n"),
         "content/metrics/answers.csv": "date,score\n2026-01-03,10\n2026-01-04,10\n"})
     age(small_project)
     cached(small_project, tmp_path / "out")

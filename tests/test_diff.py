@@ -152,19 +152,22 @@ def test_metrics_personas_and_text_changes(repo: Path, run_cli) -> None:
     project = repo / "roadmap"
     # November's answers: 2 promoters and 1 detractor of 4, an NPS of 25.
     with (project / "content/metrics/nps-responses.csv").open("a") as responses:
-        responses.write("R9001,2026-11-03 09:00,10,\nR9002,2026-11-04 10:00,8,\nR9003,2026-11-05 11:00,9,\n"
-                        "R9004,2026-11-06 12:00,3,\n")
+        responses.write("2026-11-03,10,n1\n2026-11-04,8,n2\n2026-11-05,9,n3\n2026-11-06,3,n4\n")
     replace_in(project / "content/personas/maya-agent.md", "role: Support agent", "role: Senior support agent")
     replace_in(project / "content/roadmap/saml-sso.md", "Admins connect", "Admins securely connect")
     result = run_cli("diff", "HEAD", project, "--audience", "public", "--format", "json")
     assert result.code == 0, result.err
     changes = {(c["kind"], c["change"], c["field"], c["slug"], c["before"], c["after"])
                for c in json.loads(result.out)["changes"]}
+    # Four answers in November: too few to publish (min_responses, 10 by default), so the merge publishes
+    # no new NPS value; the internal diff has it.
     assert changes == {
-        ("metric", "points", None, "nps", "1 new point, latest 25 on 2026-11-30", None),
         ("persona", "changed", "role", "maya-agent", "Support agent", "Senior support agent"),
         ("item", "text", None, "saml-sso", "+1 / -0 words", None),
     }
+    internal = run_cli("diff", "HEAD", project, "--format", "json")
+    assert ("metric", "points", "1 new point, latest 25 on 2026-11-30") in {
+        (c["kind"], c["change"], c["before"]) for c in json.loads(internal.out)["changes"]}
 
 
 def test_the_markdown_report_fits_in_a_comment() -> None:
@@ -262,3 +265,29 @@ def test_the_public_diff_is_what_building_both_revisions_publishes(tmp_path: Pat
     text = run_cli("diff", "HEAD~1", "HEAD", root, "--audience", "public").out
     for secret in ("pm@example.com", "Acme Corp", "Secret-customer-Acme"):
         assert secret not in result.out + text
+
+
+def test_the_internal_diff_reports_every_field_the_internal_site_shows(repo: Path, run_cli) -> None:
+    """An owner, a RICE estimate or the public wording changing is news to the team; not to customers."""
+    project = repo / "roadmap"
+    item = project / "content/roadmap/saml-sso.md"
+    replace_in(item, "owner: Ines Duarte", "owner: Sam Lee")
+    replace_in(item, "effort: 3}", "effort: 4}")
+    replace_in(item, "title: Single sign-on with SAML", "title: Single sign-on with SAML\npublic: {summary: Soon.}")
+    replace_in(project / "content/feedback/2026-08-sales-acme.md", "revenue: 172800", "revenue: 180000")
+    internal = run_cli("diff", "HEAD", project, "--format", "json")
+    assert internal.code == 0, internal.err
+    changes = {(c["slug"], c["field"], c["before"], c["after"]) for c in json.loads(internal.out)["changes"]
+               if c["change"] == "changed"}
+    assert changes == {
+        ("saml-sso", "owner", "Ines Duarte", "Sam Lee"),
+        ("saml-sso", "rice", "reach 900 · impact 2 · confidence 0.8 · effort 3 · score 480",
+         "reach 900 · impact 2 · confidence 0.8 · effort 4 · score 360"),
+        ("saml-sso", "public_summary", None, "Soon."),
+        ("2026-08-sales-acme", "revenue", "172800", "180000"),
+    }
+    text = run_cli("diff", "HEAD", project)
+    assert "  owner changed " in text.out and "  RICE changed " in text.out and "  public summary changed " in text.out
+    public = run_cli("diff", "HEAD", project, "--audience", "public", "--format", "json")
+    assert [(c["change"], c["field"], c["after"]) for c in json.loads(public.out)["changes"]] == [
+        ("changed", "summary", "Soon.")]  # customers see the new summary, nothing of the rest

@@ -95,7 +95,7 @@ def test_bad_rows_are_located_and_write_nothing(small_project: Path, run_cli, tm
         f"{export}:2:1: error: 'sentiment' must be one of 'positive', 'neutral' or 'negative', not 'angry'",
         f"{export}:3:1: error: 'date' must be a real date like 2026-03-31, not '2026-13-01'",
         f"{export}:5:1: error: 'source' must be one of 'interview', 'survey', 'support', 'sales', 'review', "
-        "'analytics' or 'other', not 'email'",
+        "'analytics', 'focus-group', 'social' or 'other', not 'email'",
         f"{export}:6:1: error: no roadmap item 'alpah' (there is no content/roadmap/alpah.md); did you mean 'alpha'?",
     ]
     assert result.out.splitlines()[-1].endswith(": 1 created, 0 skipped (already imported), 4 rejected.")
@@ -205,7 +205,7 @@ def test_a_row_check_would_reject_is_refused_at_its_line(small_project: Path, ru
 def test_many_rows_of_one_name_each_get_their_own_file(small_project: Path, run_cli, tmp_path: Path,
                                                       monkeypatch) -> None:
     """Finding a free name costs one look-up per row, however many rows share a name."""
-    from roadmapgen.commands import importer
+    from roadmapgen.commands.importing import folder as importer
 
     probes = []
 
@@ -214,14 +214,14 @@ def test_many_rows_of_one_name_each_get_their_own_file(small_project: Path, run_
             probes.append(name)
             return super().__contains__(name)
 
-    real_open = importer._Folder.open.__func__
+    real_open = importer.FeedbackFolder.open.__func__
 
-    def counting_open(cls, content_dir, files):  # type: ignore[no-untyped-def]
-        folder = real_open(cls, content_dir, files)
+    def counting_open(cls, content_dir, files, **options):  # type: ignore[no-untyped-def]
+        folder = real_open(cls, content_dir, files, **options)
         folder.taken = CountingSet(folder.taken)
         return folder
 
-    monkeypatch.setattr(importer._Folder, "open", classmethod(counting_open))
+    monkeypatch.setattr(importer.FeedbackFolder, "open", classmethod(counting_open))
     (small_project / "content/feedback/2026-11-01-survey-acme.md").write_text("---\ndate: 2026-11-01\n"
                                                                               "source: survey\n---\n")
     export = tmp_path / "rows.csv"

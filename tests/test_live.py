@@ -127,7 +127,7 @@ EDITS: list[tuple[str, Callable[[Path], list[Path]]]] = [
     (
         "new survey responses",
         lambda p: [
-            (p / "content/metrics/nps-responses.csv").open("a").write("R9999,2026-11-02 10:00,0,late\n"),
+            (p / "content/metrics/nps-responses.csv").open("a").write("2026-11-02,0,late\n"),
             p / "content/metrics/nps-responses.csv",
         ][1:],
     ),

@@ -296,7 +296,13 @@ def test_the_public_history_holds_only_versions_made_in_public(steps: list) -> N
     public_days = {version.date for version in versions if version.get("visibility") == "public"}
     events = item_changes(public_versions(versions), ())
     assert all(event.date in public_days and event.commit == "" and event.change != "visibility" for event in events)
-    assert len([event for event in events if event.change == "added"]) == (1 if public_days else 0)
+    first_public = next((version for version in versions if version.get("visibility") == "public"), None)
+    announced = first_public is not None and first_public.get("status") not in ("shipped", "cancelled")
+    assert len([event for event in events if event.change == "added"]) == (1 if announced else 0)
+    # One change of state, one event: a version never gives two events of one kind, nor a move to nowhere.
+    assert all(event.after for event in events if event.change == "moved")
+    kinds_by_day = [(event.date, event.change) for event in events]
+    assert len(kinds_by_day) == len(set(kinds_by_day))
 
 
 def test_commits_that_never_passed_check_leave_nothing_in_history(tmp_path: Path, run_cli) -> None:

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
-from tests.helpers.sitefiles import write_files
-
-
-def text_of(page: Path) -> str:
-    """The page's main content as a reader hears it: tags dropped, spaces collapsed."""
-    source = page.read_text()
-    main = source[source.index("<main"):source.index("</main>")]
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", main)))
+from tests.helpers.sitefiles import text_of, write_files
 
 
 def feedback(slug: str, day: str, *, persona: str | None = None, items: str = "", tags: str = "") -> dict[str, str]:
@@ -74,9 +66,9 @@ def test_target_segment_evidence_is_counted_apart_on_the_priorities_page(
     write_files(small_project, RESEARCH_PROJECT)
     assert run_cli("build", small_project, "--out", out_dir).code == 0
     page = text_of(out_dir / "internal/priorities/index.html")
-    assert "Score Target evidence Evidence Personas" in page
+    assert "Score Target evidence Evidence Customers Customer revenue Personas" in page
     # Alpha: the feedback 'call' (Pat, no segment) and q4-alpha (Gwen, Growth).
-    assert re.search(r"Alpha .* 25 1 2 1 ", page), page
+    assert re.search(r"Alpha .* 25 1 2 0 — 1 ", page), page  # no entry names a customer: none counted
     # Unscored items: Gamma and Delta; neither has target evidence, so their order is the board's.
     assert "Not scored yet" in page
 

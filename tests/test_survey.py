@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
+import re
 from pathlib import Path
 
 import pytest
@@ -77,7 +79,8 @@ def test_any_nps_lies_on_its_scale_inside_its_interval(scores: list[int]) -> Non
 
 
 SURVEY = {
-    "content/metrics/nps.yaml": "name: NPS\nkind: nps\nvisibility: public\nresponses: metrics/answers.csv\n",
+    "content/metrics/nps.yaml": ("name: NPS\nkind: nps\nvisibility: public\nresponses: metrics/answers.csv\n"
+                                 "min_responses: 3\n"),
     "content/metrics/answers.csv": (
         "id,date,score,comment\n"
         "1,2026-01-03,10,secretcomment one\n"
@@ -98,8 +101,10 @@ def test_a_survey_metric_shows_counts_internally_and_values_alone_publicly(
     assert "4 responses in <code>metrics/answers.csv</code>, by month" in internal
     assert "2026-01</time></th><td class=\"rg-num\">33.3</td><td class=\"rg-num\">3</td>" in internal
     assert "No responses" in internal  # February
+    assert "<strong>Not shown</strong>: 1 answer, fewer than 3" in internal  # March
     public = (out_dir / "public/metrics/index.html").read_text()
     assert "33.3" in public and "answers.csv" not in public and "responses" not in public.lower()
+    assert "2026-03-31" not in public  # March has one answer: that customer's own score, never published
     for site in ("internal", "public"):
         everything = b"".join(p.read_bytes() for p in (out_dir / site).rglob("*") if p.is_file())
         assert b"secretcomment" not in everything
@@ -232,3 +237,61 @@ def test_any_dates_and_scores_give_bounded_values_or_located_errors(rows: list[t
     assert all(1 <= problem.line <= len(rows) + 1 for problem in problems)
     if not problems:
         assert survey is not None and len(survey.periods) <= 100 * 12 + 12
+
+
+# -- honest public numbers (issue 23) ------------------------------------------------------------
+
+HONEST = {
+    "content/metrics/nps.yaml": "name: NPS\nkind: nps\nvisibility: public\nresponses: metrics/answers.csv\n",
+    "content/metrics/answers.csv": (
+        "date,score\n"
+        + "".join(f"2026-10-{day:02d},{9 if day % 3 else 4}\n" for day in range(1, 13))  # October: 12, ended
+        + "".join(f"2026-11-{day:02d},10\n" for day in range(1, 7))  # November: ended, but 6 answers
+        + "".join(f"2026-12-{day:02d},10\n" for day in range(1, 13))  # December: 12, not over on 6 Dec
+        + "2027-01-15,10\n"  # dated after the build: a future period
+    ),
+}
+
+
+def test_public_survey_values_are_only_ended_periods_with_enough_answers(small_project: Path, out_dir: Path,
+                                                                       run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796515200")  # 2026-12-06
+    write_files(small_project, HONEST)
+    assert run_cli("build", small_project, "--out", out_dir).code == 0
+    public = (out_dir / "public/metrics/index.html").read_text()
+    shown = re.findall(r"<title>(\d{4}-\d{2}-\d{2}): ", public)
+    assert shown == ["2026-10-31"]  # October alone: November is small, December partial, January future
+    assert "33.3" in public  # October's NPS: 8 promoters, 4 detractors of 12
+    internal = (out_dir / "internal/metrics/index.html").read_text()
+    for label, reason in (("2026-11", "6 answers, fewer than 10"), ("2026-12", "the period is not over"),
+                          ("2027-01", "the period is not over")):
+        assert re.search(rf"{label}</time></th>.*?<strong>Not shown</strong>: {reason}</td>", internal), label
+    assert "2026-10</time></th><td class=\"rg-num\">33.3</td><td class=\"rg-num\">12</td>" in internal
+
+
+def test_a_survey_without_a_publishable_period_says_so_publicly(small_project: Path, out_dir: Path, run_cli,
+                                                               monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796515200")  # 2026-12-06
+    write_files(small_project, {**HONEST, "content/metrics/answers.csv": "date,score\n2026-12-01,10\n"})
+    assert run_cli("build", small_project, "--out", out_dir).code == 0
+    public = (out_dir / "public/metrics/index.html").read_text()
+    assert "No value published yet." in public and "<svg" not in public.split("<main")[1]
+
+
+def test_the_public_diff_publishes_no_partial_or_small_period(small_project: Path, run_cli) -> None:
+    """The pull-request comment follows the public site: six answers from early December are not news."""
+    from tests.helpers.gitrepo import git
+
+    write_files(small_project, {**HONEST, "content/metrics/answers.csv": HONEST["content/metrics/answers.csv"]
+                                .split("2026-11-01")[0]})
+    git(small_project, "init", "-q", "-b", "main")
+    git(small_project, "add", "-A")
+    git(small_project, "commit", "-q", "-m", "october", day="2026-11-02")
+    with (small_project / "content/metrics/answers.csv").open("a") as answers:
+        answers.write("".join(f"2026-12-0{day},10\n" for day in range(1, 7)))
+    git(small_project, "commit", "-q", "-am", "six December answers", day="2026-12-05")
+    public = run_cli("diff", "HEAD~1..HEAD", small_project, "--audience", "public", "--format", "json")
+    assert public.code == 0 and json.loads(public.out)["changes"] == []
+    internal = run_cli("diff", "HEAD~1..HEAD", small_project, "--format", "json")
+    assert [c["before"] for c in json.loads(internal.out)["changes"] if c["change"] == "points"] == [
+        "1 new point, latest 100 on 2026-12-31"]

@@ -381,7 +381,7 @@ def test_the_public_corpus_keeps_no_internal_reference(example_project: Path) ->
 
     loaded = load_project(example_project, Report())
     assert loaded is not None
-    public = public_corpus(loaded.corpus)
+    public = public_corpus(loaded.corpus, dt.date(2026, 11, 20))
     for doc in public.documents.values():
         for name in ("objective", "personas", "ships"):
             value = getattr(doc.fields, name, None)

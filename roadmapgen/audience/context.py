@@ -114,7 +114,7 @@ def view_context(corpus: Corpus, settings: Settings, audience: Audience, today: 
     """The context for ``audience``; a public one is made from the public corpus and settings alone."""
     if audience is Audience.INTERNAL:
         return ViewContext(corpus, settings, audience, today, card_of)
-    return ViewContext(public_corpus(corpus), public_settings(settings), audience, today, card_of)
+    return ViewContext(public_corpus(corpus, today), public_settings(settings), audience, today, card_of)
 
 
 def hidden_link_warnings(corpus: Corpus, doc: Document) -> list[ContentError]:
@@ -164,7 +164,8 @@ def feedback_ref(doc: Document) -> v.FeedbackRef:
     f = doc.fields
     assert isinstance(f, Feedback)
     return v.FeedbackRef(slug=doc.slug, url=ROOT + page_path(doc), date=f.date, source=f.source,
-                         sentiment=f.sentiment, customer=f.customer, quote=f.quote, persona=f.persona)
+                         sentiment=f.sentiment, customer=f.customer, quote=f.quote, persona=f.persona,
+                         segment=f.segment, plan=f.plan, revenue=f.revenue)
 
 
 def extra_rows(extra: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:

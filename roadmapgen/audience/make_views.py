@@ -95,29 +95,56 @@ def _item(p: ViewContext, doc: Document) -> v.ItemView:
     return _internal_item(p, doc, f, _fields_of(public))
 
 
-_VERSION_CHANGES = (("horizon", "moved"), ("status", "status"), ("target", "retargeted"), ("visibility", "visibility"))
+_VERSION_CHANGES = (("visibility", "visibility"), ("status", "status"), ("horizon", "moved"), ("target", "retargeted"))
+_FINISHED = frozenset({"shipped", "cancelled"})
+_EVENT_ORDER = {"added": 0, "visibility": 1, "moved": 2, "status": 3, "retargeted": 4, "shipped": 5}
 
 
 def item_changes(versions: tuple[Version, ...], shipped_in: tuple[v.ReleaseRef, ...]) -> tuple[v.ChangeEvent, ...]:
-    """An item's events, newest first: its first version, each tracked change between versions,
-    and each release shipping it. The versions are what this site may know (see public_versions)."""
-    events = []
+    """An item's events, newest first, each change of state told once, as a customer would follow it.
+
+    The versions are what this site may know (see public_versions). The first version adds the item,
+    unless it is the project's first commit (the roadmap as it came into git is a baseline, not a wave
+    of additions) or the item was already done. Shipping or cancelling is one event: the horizon and
+    target that go with it are part of it, and a release that ships the item tells the shipping itself."""
+    events: list[v.ChangeEvent] = []
     previous: Version | None = None
     for version in versions:
         if previous is None:
-            summary = " · ".join(value for name, value in version.fields if value and name in ("horizon", "status"))
-            events.append(v.ChangeEvent(date=version.date, change="added", before=None, after=summary or None,
-                                        release=None, commit=version.commit))
+            if not version.baseline and version.get("status") not in _FINISHED:
+                summary = " · ".join(value for name, value in version.fields
+                                     if value and name in ("horizon", "status"))
+                events.append(_event(version, "added", None, summary or None))
         else:
-            events += [v.ChangeEvent(date=version.date, change=change, before=previous.get(name),
-                                     after=version.get(name), release=None, commit=version.commit)
-                       for name, change in _VERSION_CHANGES
-                       if previous.get(name) != version.get(name) and dict(version.fields).keys() >= {name}]
+            events += _version_events(previous, version, released=bool(shipped_in))
         previous = version
     events += [v.ChangeEvent(date=release.date, change="shipped", before=None, after=release.version, release=release,
                              commit="") for release in shipped_in]
-    order = {"added": 0, "visibility": 1, "moved": 2, "status": 3, "retargeted": 4, "shipped": 5}
-    return tuple(sorted(events, key=lambda event: (event.date, order[event.change]), reverse=True))
+    return tuple(sorted(events, key=lambda event: (event.date, _EVENT_ORDER[event.change]), reverse=True))
+
+
+def _version_events(previous: Version, version: Version, *, released: bool) -> list[v.ChangeEvent]:
+    """What one commit changed of an item: one event per change a customer would follow."""
+    status = version.get("status")
+    finishing = status != previous.get("status") and status in _FINISHED
+    events = []
+    for name, change in _VERSION_CHANGES:
+        before, after = previous.get(name), version.get(name)
+        if before == after:
+            continue
+        if name in ("horizon", "target") and finishing:
+            continue  # part of the shipping or cancelling
+        if name == "horizon" and not (before and after):
+            continue  # a horizon that comes or goes with the status is told by the status
+        if name == "status" and status == "shipped" and released:
+            continue  # the release that ships it is the event, with its notes
+        events.append(_event(version, change, before, after))
+    return events
+
+
+def _event(version: Version, change: str, before: str | None, after: str | None) -> v.ChangeEvent:
+    return v.ChangeEvent(date=version.date, change=change, before=before, after=after, release=None,
+                         commit=version.commit)
 
 
 def _feedback_link(p: ViewContext, doc: Document, f: Item) -> str | None:
@@ -183,7 +210,10 @@ def _metric(p: ViewContext, doc: Document) -> v.MetricView:
                           points=points)
     if not p.internal:
         return public
-    return v.InternalMetricView(**_fields_of(public), target=f.target, survey=survey, visibility=f.visibility,
+    rows = tuple(v.SurveyRow(period=period, withheld=survey.withheld(period, p.today))
+                 for period in survey.periods) if survey is not None else ()
+    return v.InternalMetricView(**_fields_of(public), target=f.target, survey=survey, survey_rows=rows,
+                                min_responses=f.min_responses if f.responses else None, visibility=f.visibility,
                                 extra=extra_rows(f.extra))
 
 
@@ -195,7 +225,8 @@ def _feedback(p: ViewContext, doc: Document) -> v.FeedbackView:
     items = [item for slug in dict.fromkeys(f.items) if (item := p.visible(key_of("item", slug))) is not None]
     return v.FeedbackView(
         slug=doc.slug, url=ROOT + page_path(doc), date=f.date, source=f.source, customer=f.customer,
-        persona=p.ref(key_of("persona", f.persona)) if f.persona else None, items=p.cards(items),
+        persona=p.ref(key_of("persona", f.persona)) if f.persona else None, segment=f.segment, plan=f.plan,
+        revenue=f.revenue, items=p.cards(items),
         sentiment=f.sentiment, quote=f.quote, tags=f.tags, import_id=f.import_id, body=p.body(doc),
         extra=extra_rows(f.extra),
     )

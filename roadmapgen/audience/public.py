@@ -10,6 +10,7 @@ corpus at all, whatever its front matter says.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -49,10 +50,11 @@ def is_published(doc: Document) -> bool:
     return doc.kind in PUBLIC_FIELDS and doc.is_public
 
 
-def public_corpus(corpus: Corpus) -> Corpus:
-    """The documents the public site shows, with public fields, the public body and public references only."""
+def public_corpus(corpus: Corpus, today: dt.date) -> Corpus:
+    """The documents the public site shows on ``today``, with public fields, the public body and public
+    references only."""
     shown = {key for key, doc in corpus.documents.items() if is_published(doc)}
-    documents = {key: public_document(corpus.documents[key], shown, corpus.surveys.get(key)) for key in shown}
+    documents = {key: public_document(corpus.documents[key], shown, corpus.surveys.get(key), today) for key in shown}
     referrers = {}
     for key in shown:
         refs = tuple(
@@ -69,7 +71,8 @@ def public_versions(versions: tuple[Version, ...]) -> tuple[Version, ...]:
     """The versions committed while the item was public, without their commits and visibility:
     followers of the public site hear of changes made in public, and of nothing before."""
     return tuple(
-        Version("", version.date, tuple((name, value) for name, value in version.fields if name != "visibility"))
+        Version("", version.date, tuple((name, value) for name, value in version.fields if name != "visibility"),
+                version.baseline)
         for version in versions if version.get("visibility") == "public"
     )
 
@@ -78,11 +81,12 @@ def public_settings(settings: Settings) -> Settings:
     return _allowed(settings, PUBLIC_SETTINGS)
 
 
-def public_document(doc: Document, shown: set[str], survey: Survey | None = None) -> Document:
-    """``doc`` cut to its public fields, body and references; a survey metric's values become its points."""
+def public_document(doc: Document, shown: set[str], survey: Survey | None, today: dt.date) -> Document:
+    """``doc`` cut to its public fields, body and references; a survey metric's publishable values (ended
+    periods with enough answers on ``today``) become its points."""
     names, overrides = PUBLIC_FIELDS[doc.kind], _public_references(doc.fields, shown)
     if survey is not None:
-        overrides["points"] = survey.points()  # the values alone: no count, interval or file reaches it
+        overrides["points"] = survey.public_points(today)  # the values alone: no count, interval or file
     wording_key = KINDS[doc.kind].public_wording
     if wording_key is not None:
         # The public wording takes the place of the team's; the block itself is not kept.

@@ -248,7 +248,8 @@ class InternalSite(Site):
         goal = settings.research
         return v.ResearchGoal(interviews_per_quarter=goal.interviews_per_quarter if goal else None,
                               target_segments=goal.target_segments if goal else (),
-                              stale_after_days=settings.stale_after_days, today=self._context.today)
+                              stale_after_days=settings.stale_after_days, today=self._context.today,
+                              currency=settings.currency)
 
 
 def _all_are(views: tuple[v.View, ...], view_type: type[V]) -> TypeGuard[tuple[V, ...]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from roadmapgen.markdown.placeholders import Anchor, resolve_links
-from roadmapgen.model.survey import Survey
+from roadmapgen.model.survey import Survey, SurveyPeriod
 from roadmapgen.packs import StoredHtml, loaded
 
 
@@ -136,6 +136,11 @@ class FeedbackRef:
     quote: str | None
     persona: str | None
     """The slug of the persona the customer fits."""
+    segment: str | None
+    """The entry's own segment (pages fall back on its persona's)."""
+    plan: str | None
+    revenue: float | None
+    """The customer's annual revenue to the company, in the config's currency."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -257,10 +262,23 @@ class MetricView:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SurveyRow:
+    """One period of a survey metric as the internal site lists it."""
+
+    period: SurveyPeriod
+    withheld: str | None
+    """Why the public site shows no value for it ('the period is not over'); None when it shows one."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InternalMetricView(MetricView):
     target: float | None
     survey: Survey | None
     """Computed from responses: each period's count and 95% interval."""
+    survey_rows: tuple[SurveyRow, ...]
+    """The survey's periods, each with whether the public site shows it."""
+    min_responses: int | None
+    """With responses: the answers a period needs to be public."""
     visibility: str
     extra: tuple[tuple[str, str], ...]
 
@@ -275,6 +293,9 @@ class FeedbackView:
     source: str
     customer: str | None
     persona: PageRef | None
+    segment: str | None
+    plan: str | None
+    revenue: float | None
     items: tuple[ItemCard, ...]
     sentiment: str | None
     quote: str | None
@@ -332,6 +353,8 @@ class ResearchGoal:
     target_segments: tuple[str, ...]
     stale_after_days: int
     today: dt.date
+    currency: str
+    """ISO 4217 code feedback's revenue is given in."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

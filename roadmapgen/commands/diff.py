@@ -7,6 +7,7 @@ as added, one made internal as removed, and nothing internal appears in the outp
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -153,6 +154,23 @@ def _word_change(old: tuple[str, ...], new: tuple[str, ...]) -> str:
     return f"+{added} / -{removed} words"
 
 
+NOT_COMPARED = frozenset({"slug", "url", "body", "points", "survey", "changes", "feedback", "shipped_in", "items",
+                          "last_changed", "stale", "feedback_url"})
+"""View fields a diff does not compare as fields: the page's own address, the body and points (compared
+as words and values), and what other documents or the calendar decide (history, evidence naming it,
+releases shipping it, items serving it, staleness; feedback_url mostly comes from the config)."""
+
+
+def tracked_fields(kind: str, view: object) -> tuple[str, ...]:
+    """What a diff compares of a document: the kind's headline fields, then every other field this site's
+    view shows of it (so an internal diff sees an owner, RICE or public wording change, a public one
+    only what customers see)."""
+    headline = KINDS[kind].diff_fields
+    shown = (item.name for item in dataclasses.fields(view)) if dataclasses.is_dataclass(view) else ()
+    return (*(name for name in headline if hasattr(view, name)),
+            *(name for name in shown if name not in headline and name not in NOT_COMPARED))
+
+
 def states_of(site: Site) -> dict[str, DocState]:
     """Every document the site shows, as a diff sees it; URLs absolute when the site knows its base URL."""
     base = site.info.base_url or ""
@@ -161,21 +179,31 @@ def states_of(site: Site) -> dict[str, DocState]:
         for entry in site.entries(kind.name):
             view = site.view(entry.key)
             url = getattr(view, "url", ROOT).replace(ROOT, base)
-            fields = tuple((name, _as_text(getattr(view, name, None))) for name in kind.diff_fields)
+            fields = tuple((name, _as_text(getattr(view, name))) for name in tracked_fields(kind.name, view))
             states[entry.key] = DocState(entry.key, kind.name, entry.slug, entry.title, url, fields,
                                          _words(getattr(view, "body", None)), _point_values(view))
     return states
 
 
 def _as_text(value: object) -> str | None:
-    if value is None:
+    """A field's value as one line: references by their titles, records by their parts."""
+    if value is None or value == ():
         return None
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return ", ".join(str(getattr(part, "title", part)) for part in value) or None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, tuple) and all(isinstance(part, tuple) and len(part) == 2 for part in value):
+        return "; ".join(f"{key}: {text}" for key, text in value)  # extra data rows
+    if isinstance(value, tuple):
+        return ", ".join(_as_text(part) or "" for part in value)
+    if hasattr(value, "title") and isinstance(value.title, str):
+        return value.title
+    if dataclasses.is_dataclass(value):
+        parts = ((item.name, _as_text(getattr(value, item.name))) for item in dataclasses.fields(value))
+        return " · ".join(f"{name} {text}" for name, text in parts if text)
     return str(value)
 
 
@@ -319,7 +347,12 @@ def _heading(result: DiffResult) -> str:
 
 
 def _verb(change: Change) -> str:
-    return f"{change.field} changed" if change.change == "changed" else _VERBS[change.change]
+    if change.change != "changed" or change.field is None:
+        return _VERBS[change.change]
+    return f"{_FIELD_LABELS.get(change.field, change.field.replace('_', ' '))} changed"
+
+
+_FIELD_LABELS = {"rice": "RICE", "public_title": "public title", "public_summary": "public summary"}
 
 
 def _span(change: Change) -> str:
@@ -350,12 +383,13 @@ def as_text(result: DiffResult) -> str:
     if not result.changes:
         return f"No roadmap changes {_heading(result)}."
     width = max(len(change.slug) for change in result.changes)
+    verbs = max(18, *(len(_verb(change)) for change in result.changes))
     lines = [f"Roadmap changes {_heading(result)}: {_tally(result.changes)}"]
     for kind, changes in _by_kind(result.changes).items():
         lines.append(f"{_plural(kind)}:")
         for change in changes:
             detail = _span(change) if change.change == "renamed" else f"{change.title}: {_span(change)}"
-            lines.append(f"  {_verb(change):<18} {change.slug:<{width}}  {detail}")
+            lines.append(f"  {_verb(change):<{verbs}} {change.slug:<{width}}  {detail}")
     return "\n".join(lines)
 
 

@@ -54,7 +54,7 @@ Seq = Annotated[tuple[T, ...], BeforeValidator(_list_to_tuple)]
 
 def _check_slug(value: str) -> str:
     if not is_slug(value):
-        raise rule_error("must be a slug: lowercase words joined by '-', like 'priya-sharma'", value)
+        raise rule_error("must be a slug: the file name without its extension, lowercase words joined by '-'", value)
     return value
 
 

@@ -32,13 +32,16 @@ from roadmapgen.kinds.slugs import VERSION_PATTERN
 
 Status = Literal["planned", "in-progress", "beta", "shipped", "paused", "cancelled"]
 Horizon = Literal["now", "next", "later"]
-FeedbackSource = Literal["interview", "survey", "support", "sales", "review", "analytics", "other"]
+FeedbackSource = Literal["interview", "survey", "support", "sales", "review", "analytics", "focus-group", "social",
+                         "other"]
 Sentiment = Literal["positive", "neutral", "negative"]
 MetricKind = Literal["nps", "csat", "ces", "kpi"]
 Period = Literal["month", "quarter"]
 
 _DOCSTRINGS = ConfigDict(use_attribute_docstrings=True)
 IMPACT_SCALE = (0.25, 0.5, 1, 2, 3)
+MAX_REVENUE = 1e15
+"""A customer's yearly revenue beyond any real one: sums of many stay finite and printable."""
 
 
 def _impact_scale(value: int | float) -> int | float:
@@ -227,9 +230,17 @@ class Feedback(FrontMatter):
     date: Day
     """When the feedback was given, YYYY-MM-DD."""
     source: FeedbackSource
-    """interview, survey, support, sales, review, analytics or other."""
+    """interview, survey, support, sales, review, analytics, focus-group, social (what customers say in
+    public: social media, community forums, app reviews) or other."""
     customer: Text | None = None
-    """Who gave it."""
+    """Who gave it: the customer (company or person) it is counted as, once per item."""
+    segment: Text | None = None
+    """The customer's segment, like the personas' (e.g. 'Mid-market')."""
+    plan: Text | None = None
+    """The customer's plan or tier (e.g. 'Pro')."""
+    revenue: Annotated[float, Field(ge=0, le=MAX_REVENUE)] | None = None
+    """The customer's annual revenue to you, in the config's currency: what the priorities page weighs
+    demand by."""
     persona: Slug | None = None
     """Slug of the persona the customer fits."""
     items: Seq[Slug] = ()
@@ -271,6 +282,8 @@ class Metric(FrontMatter):
         "allOf": [
             {"if": {"required": ["period"]},
              "then": {"required": ["responses"], "properties": {"responses": {"type": "string"}}}},
+            {"if": {"required": ["min_responses"]},
+             "then": {"required": ["responses"], "properties": {"responses": {"type": "string"}}}},
             {"if": {"required": ["kind"], "properties": {"kind": {"const": "kpi"}}},
              "then": {"properties": {"responses": {"type": "null"}}}},
         ],
@@ -290,6 +303,9 @@ class Metric(FrontMatter):
     each period's value is computed; the file is never published (internal)."""
     period: Period = "month"
     """With responses: month or quarter, the span each computed value covers (internal)."""
+    min_responses: Annotated[int, Field(ge=1)] = 10
+    """With responses: a period with fewer answers, or one not yet ended, shows no value on the public site
+    (internal)."""
     visibility: Visibility = "internal"
     """'public' to chart the metric on the public site; internal otherwise."""
     extra: Extra | None = None

@@ -148,7 +148,7 @@ def _release_title(fields: Release) -> str:
 
 
 def _feedback_title(fields: Feedback) -> str:
-    return fields.customer or f"{fields.source.capitalize()} feedback, {fields.date.isoformat()}"
+    return fields.customer or f"{fields.source.replace('-', ' ').capitalize()} feedback, {fields.date.isoformat()}"
 
 
 _VISIBLE = "visibility"

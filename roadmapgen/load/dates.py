@@ -44,5 +44,5 @@ def _git_dates(project_dir: Path, sources: list[SourceFile], log: ProjectLog | N
     for source, name in zip(sources, git_names(log.root, project_dir, (s.path for s in sources)), strict=True):
         commits = log.commits.get(name)
         if commits and name not in dirty:
-            found[source.key] = commits[0].day
+            found[source.key] = max(commit.day for commit in commits)
     return found

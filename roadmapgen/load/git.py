@@ -57,14 +57,22 @@ def git_output(cwd: Path, *args: str, timeout: float = 120) -> str | None:
     return os.fsdecode(result.stdout)
 
 
+SHORT_HASH = 7
+"""Characters of a commit id the internal site shows, as `git log --oneline` does."""
+
+
 @dataclass(frozen=True, slots=True)
 class Commit:
-    short: str
-    """The commit's short hash."""
+    id: str
+    """The commit's hash, whole."""
     day: dt.date
     """Its commit date, UTC."""
     blob: str = ""
     """The id of the file's content after this commit; '' where the commit deleted it."""
+
+    @property
+    def short(self) -> str:
+        return self.id[:SHORT_HASH]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +85,10 @@ class ProjectLog:
 
     root: Path
     commits: Mapping[str, tuple[Commit, ...]]
-    """Git name (relative to ``root``) -> the commits touching it, newest first."""
+    """Git name (relative to ``root``) -> the commits touching it, children before parents."""
+    baseline: str = ""
+    """The hash of the first commit that touched the project: what the roadmap was when it came
+    into git (the day a team adopts roadmapgen), not news."""
 
 
 def commit_day(stamp: str) -> dt.date:
@@ -101,21 +112,24 @@ def read_log(project_dir: Path) -> ProjectLog | None:
     root = repository_root(project_dir)
     if root is None:
         return None
-    # --raw names each file's new blob, so versions are read by id; quotePath off keeps non-ASCII
-    # folder names as they are, so they match the names roadmapgen computes.
-    log = git_output(root, "-c", "core.quotePath=false", "log", "--format=%x00%h %ct", "--raw", "--no-abbrev",
-                     "--no-renames", "--", str(project_dir.resolve()))
+    # --raw names each file's new blob, so versions are read by id (--no-abbrev: whole ids; it makes
+    # %h whole too, so the short hash is cut from %H); quotePath off keeps non-ASCII folder names
+    # as they are, so they match the names roadmapgen computes. --topo-order: a commit's parents come
+    # after it whatever its date says, so versions are in the order they were made and the last commit
+    # is the project's first.
+    log = git_output(root, "-c", "core.quotePath=false", "log", "--topo-order", "--format=%x00%H %ct", "--raw",
+                     "--no-abbrev", "--no-renames", "--", str(project_dir.resolve()))
     if log is None:
         return None
     commits: dict[str, list[Commit]] = {}
-    short, day = "", dt.date(1970, 1, 1)
+    full, day = "", dt.date(1970, 1, 1)
     for line in log.splitlines():
         if line.startswith("\0"):
-            short, stamp = line[1:].split(" ")
+            full, stamp = line[1:].split(" ")
             day = commit_day(stamp)
         elif line.startswith(":"):
             meta, _, name = line.partition("\t")
             fields = meta.split(" ")
             blob = "" if fields[-1].startswith("D") else fields[3]
-            commits.setdefault(name, []).append(Commit(short, day, blob))
-    return ProjectLog(root, {name: tuple(found) for name, found in commits.items()})
+            commits.setdefault(name, []).append(Commit(full, day, blob))
+    return ProjectLog(root, {name: tuple(found) for name, found in commits.items()}, full)

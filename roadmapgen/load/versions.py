@@ -33,6 +33,8 @@ class Version:
     date: dt.date
     fields: tuple[tuple[str, str | None], ...]
     """VERSION_FIELDS keys and their values in this version, as text."""
+    baseline: bool = False
+    """Committed in the project's first commit: the state the roadmap came into git with, not a change."""
 
     def get(self, name: str) -> str | None:
         return dict(self.fields).get(name)
@@ -62,7 +64,8 @@ def item_versions(project_dir: Path, sources: Iterable[SourceFile], log: Project
             judged[commit.blob] = None if data is None else _fields(judge(names[name], data))
         fields = judged[commit.blob]
         if fields is not None:
-            found.setdefault(names[name].key, []).append(Version(commit.short, commit.day, fields))
+            found.setdefault(names[name].key, []).append(Version(commit.short, commit.day, fields,
+                                                                 commit.id == log.baseline))
     return {key: tuple(versions) for key, versions in found.items()}
 
 

@@ -47,9 +47,11 @@ def _metric(document: Document) -> list[ContentError]:
     assert isinstance(fields, Metric)
     if fields.responses is not None:
         return _survey_metric(document, fields)
-    if "period" in fields.model_fields_set:
-        line, column = document.value_place("period")
-        return [ContentError(document.path, line, column, "'period' only applies to values computed from 'responses'")]
+    for key in ("period", "min_responses"):
+        if key in fields.model_fields_set:
+            line, column = document.value_place(key)
+            return [ContentError(document.path, line, column,
+                                 f"'{key}' only applies to values computed from 'responses'")]
     if fields.points is None:
         line, column = document.value_place()
         return [ContentError(document.path, line, column, "missing required key 'points' (a list of {date, value}), "

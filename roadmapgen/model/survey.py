@@ -63,15 +63,34 @@ class Survey:
     """Every period from the first response's to the last's, empty ones included."""
     digest: str
     """Hash of the file's bytes: pages showing the metric change with it."""
+    min_responses: int = 10
+    """The answers a period needs before the public site shows its value."""
 
     @property
     def responses(self) -> int:
         return sum(period.responses for period in self.periods)
 
     def points(self) -> tuple[MetricPoint, ...]:
-        """Each period's value, dated its last day (periods without responses have none)."""
+        """Each period's value, dated its last day (periods without responses have none): the internal site's."""
         return tuple(MetricPoint.model_construct(date=period.end, value=period.value)
                      for period in self.periods if period.value is not None)
+
+    def withheld(self, period: SurveyPeriod, today: dt.date) -> str | None:
+        """Why the public site shows no value for ``period`` on ``today`` (the build's date); None if it shows
+        one. A period still running is a partial number dated in the future, and a handful of answers is
+        noise (one answer would even be that customer's own score): neither is published."""
+        if period.value is None:
+            return "no answers"
+        if period.end >= today:
+            return "the period is not over"
+        if period.responses < self.min_responses:
+            return f"{period.responses} answer{'s' * (period.responses != 1)}, fewer than {self.min_responses}"
+        return None
+
+    def public_points(self, today: dt.date) -> tuple[MetricPoint, ...]:
+        """The values the public site may show on ``today``: ended periods with enough answers."""
+        return tuple(MetricPoint.model_construct(date=period.end, value=period.value)
+                     for period in self.periods if self.withheld(period, today) is None)
 
 
 def t95(degrees: int) -> float:
@@ -240,7 +259,8 @@ def survey_of(fields: Metric, data: bytes, shown: str) -> SurveyRead:
         problems.append(ContentError(shown, 1, 1, "no responses with a score: a survey metric needs at least one"))
     if problems:
         return None, tuple(problems)
-    return Survey(fields.responses, fields.period, periods, hashlib.blake2b(data, digest_size=16).hexdigest()), ()
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return Survey(fields.responses, fields.period, periods, digest, fields.min_responses), ()
 
 
 def read_survey(document: Document, data_files: Mapping[str, DataFile]) -> SurveyRead:

@@ -16,6 +16,7 @@ from roadmapgen.audience.site import InternalSite
 from roadmapgen.audience.tags import tag_slug
 from roadmapgen.kinds.fields import quarter_of
 from roadmapgen.kinds.front_matter import Status
+from roadmapgen.pages.evidence import Customers, CustomerValue, customers
 
 HORIZONS = (("now", "Now"), ("next", "Next"), ("later", "Later"))
 FINISHED = ("shipped", "cancelled")
@@ -93,15 +94,11 @@ class Priority:
     """Evidence from customers of the target segments (research.target_segments)."""
     negative: int
     personas: int
+    value: CustomerValue
+    """The customers behind the evidence, each once, and their revenue."""
 
 
-def target_personas(site: InternalSite) -> frozenset[str]:
-    """Slugs of the personas whose segment is one of research.target_segments."""
-    segments = set(site.research.target_segments)
-    return frozenset(persona.slug for persona in site.personas if persona.segment in segments)
-
-
-def priorities(items: Iterable[v.InternalItemView], targets: frozenset[str] = frozenset()
+def priorities(items: Iterable[v.InternalItemView], known: Customers
                ) -> tuple[tuple[Priority, ...], tuple[v.InternalItemView, ...]]:
     """Scored items by RICE score (highest first), and the items without a score, those with evidence
     from the target segments first."""
@@ -115,14 +112,15 @@ def priorities(items: Iterable[v.InternalItemView], targets: frozenset[str] = fr
             rank=rank,
             item=item,
             evidence=len(item.feedback),
-            target_evidence=sum(1 for entry in item.feedback if entry.persona in targets),
+            target_evidence=sum(1 for entry in item.feedback if known.in_target(entry)),
             negative=sum(1 for entry in item.feedback if entry.sentiment == "negative"),
             personas=len({ref.slug for ref in item.personas} | {story.persona.slug for story in item.stories}),
+            value=known.value(item.feedback),
         )
         for rank, item in enumerate(scored, start=1)
     )
     unscored = sorted((item for item in internal if item.rice is None and item.status not in FINISHED),
-                      key=lambda item: -sum(1 for entry in item.feedback if entry.persona in targets))
+                      key=lambda item: -sum(1 for entry in item.feedback if known.in_target(entry)))
     return ranked, tuple(unscored)
 
 
@@ -196,7 +194,7 @@ def research(site: InternalSite) -> Research:
     quarters.setdefault(quarter_of(site.research.today), 0)
     personas = Counter(entry.persona for entry in entries)
     recent = last_quarters(site.research.today, TREND_QUARTERS)
-    targets = target_personas(site)
+    known = customers(site)
     return Research(
         total=len(entries),
         by_source=tuple(sorted(Counter(entry.source for entry in entries).items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -204,14 +202,14 @@ def research(site: InternalSite) -> Research:
             (name, sum(1 for e in entries if e.sentiment == name)) for name in ("positive", "neutral", "negative")
         ),
         by_persona=tuple(sorted(personas.items(), key=lambda kv: (-kv[1], kv[0].title if kv[0] else "~"))),
-        by_segment=_by_segment(site),
+        by_segment=_by_segment(entries, known),
         by_quarter=tuple(
             QuarterRow(name, quarters[name], interviews[name], goal) for name in sorted(quarters, reverse=True)
         ),
         trend_quarters=recent,
         trends=_trends(entries, recent),
-        unplanned_by_tag=_unplanned(site, targets, by_tag=True),
-        unplanned_by_persona=_unplanned(site, targets, by_tag=False),
+        unplanned_by_tag=_unplanned(site, known, by_tag=True),
+        unplanned_by_persona=_unplanned(site, known, by_tag=False),
         unplanned=sum(1 for entry in entries if not entry.items),
         target_segments=site.research.target_segments,
     )
@@ -223,10 +221,9 @@ def last_quarters(today: dt.date, count: int) -> tuple[str, ...]:
     return tuple(f"{i // 4}-Q{i % 4 + 1}" for i in range(index - count + 1, index + 1))
 
 
-def _by_segment(site: InternalSite) -> tuple[tuple[str | None, int, bool], ...]:
-    segment_of = {persona.slug: persona.segment for persona in site.personas}
-    counts = Counter(segment_of.get(entry.persona.slug) if entry.persona else None for entry in site.feedback)
-    targets = site.research.target_segments
+def _by_segment(entries: Sequence[v.FeedbackView], known: Customers) -> tuple[tuple[str | None, int, bool], ...]:
+    counts = Counter(known.segment_of(entry) for entry in entries)
+    targets = known.target_segments
     return tuple(sorted(((name, count, name in targets) for name, count in counts.items()),
                         key=lambda row: (not row[2], row[0] is None, -row[1], row[0] or "")))
 
@@ -241,7 +238,7 @@ def _trends(entries: Sequence[v.FeedbackView], recent: tuple[str, ...]) -> tuple
                         key=lambda trend: (-trend.counts[-1], -trend.total, trend.tag.lower())))
 
 
-def _unplanned(site: InternalSite, targets: frozenset[str], *, by_tag: bool) -> tuple[DemandGroup, ...]:
+def _unplanned(site: InternalSite, known: Customers, *, by_tag: bool) -> tuple[DemandGroup, ...]:
     groups: dict[str, list[v.FeedbackView]] = {}
     personas: dict[str, v.PageRef | None] = {}
     for entry in site.feedback:
@@ -255,7 +252,7 @@ def _unplanned(site: InternalSite, targets: frozenset[str], *, by_tag: bool) -> 
             personas[label] = entry.persona
             groups.setdefault(label, []).append(entry)
     found = (DemandGroup(label, personas.get(label), tuple(group),
-                         any(e.persona is not None and e.persona.slug in targets for e in group))
+                         any(known.in_target(entry) for entry in group))
              for label, group in groups.items())
     return tuple(sorted(found, key=lambda g: (not g.target, g.label == "", -len(g.entries), g.label.lower())))
 
@@ -281,6 +278,12 @@ class Coverage:
     items_for_nobody: tuple[v.InternalItemView, ...]
     """Open items naming no persona, in a list or a story."""
     stale_after_days: int
+
+
+def target_personas(site: InternalSite) -> frozenset[str]:
+    """Slugs of the personas whose segment is one of research.target_segments."""
+    segments = set(site.research.target_segments)
+    return frozenset(persona.slug for persona in site.personas if persona.segment in segments)
 
 
 def coverage(site: InternalSite) -> Coverage:

@@ -37,7 +37,9 @@ def format_value(value: float) -> str:
 def line_chart(
     name: str, points: Sequence[MetricPointView], unit: str | None, target: float | None = None
 ) -> Markup:
-    """An accessible line chart; ``target`` draws the goal line (internal site only)."""
+    """An accessible line chart; ``target`` draws the goal line (internal site only). Nothing without points."""
+    if not points:
+        return Markup("")
     values = [p.value for p in points]
     ticks = nice_ticks(min(values + ([target] if target is not None else [])),
                        max(values + ([target] if target is not None else [])))

@@ -26,7 +26,7 @@ from roadmapgen.audience import views as v
 from roadmapgen.audience.site import Site, internal
 from roadmapgen.kinds.registry import KINDS, Kind
 from roadmapgen.markdown.placeholders import ROOT
-from roadmapgen.pages import aggregates
+from roadmapgen.pages import aggregates, evidence
 from roadmapgen.pages.charts import line_chart
 
 FEED_LIMIT = 50
@@ -246,14 +246,17 @@ def pages_of(entry: v.Entry, base_url: str | None = None) -> tuple[PageSpec, ...
 def _internal_pages() -> Iterator[PageSpec]:
     def priorities(site: Site) -> Mapping[str, object]:
         team = internal(site)
-        ranked, unscored = aggregates.priorities(team.items, aggregates.target_personas(team))
-        return {"ranked": ranked, "unscored": unscored, "target_segments": team.research.target_segments}
+        known = evidence.customers(team)
+        ranked, unscored = aggregates.priorities(team.items, known)
+        return {"ranked": ranked, "unscored": unscored, "target_segments": team.research.target_segments,
+                "demand": evidence.demand_by_value(team.items, known, aggregates.FINISHED),
+                "currency": team.research.currency}
 
     def research(site: Site) -> Mapping[str, object]:
         return {"research": aggregates.research(internal(site))}
 
     yield _html("priorities/index.html", "priorities.html", "Priorities", "priorities",
-                frozenset({every("item"), every("persona")}), priorities)
+                frozenset({every("item"), every("persona"), every("feedback")}), priorities)
     yield _html("research/index.html", "research.html", "Research", "research",
                 frozenset({every("feedback"), every("persona")}), research)
 

@@ -112,7 +112,8 @@ def _roadmap_schema(internal: bool, root: str) -> dict[str, Any]:
             "competitors": {"type": "array", "items": {"$ref": "#/$defs/ref"}},
             "feedback": {"type": "array", "items": record(
                 ["slug", "url", "date", "source"],
-                {"sentiment": text, "customer": text, "quote": text, "persona": text},
+                {"sentiment": text, "customer": text, "quote": text, "persona": text, "segment": text, "plan": text,
+                 "revenue": {"type": "number", "minimum": 0}},
                 slug=text, url=url, date=day, source=text)},
             "extra": {"type": "object", "additionalProperties": text},
         }

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel.numbers import format_currency
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -32,6 +33,7 @@ STATUS_LABELS = {
     "shipped": "Shipped", "paused": "Paused", "cancelled": "Cancelled",
 }
 HORIZON_LABELS = {"now": "Now", "next": "Next", "later": "Later"}
+SOURCE_LABELS = {"focus-group": "Focus group", "social": "Social media and communities"}
 _ID = re.compile(r'(\sid="|\shref="#)')
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _TARGET = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2})|(\d{2})-(\d{2}))$")
@@ -75,9 +77,11 @@ def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
     )
     env.filters.update(
         date=format_date, isodate=lambda day: day.isoformat(), rfc3339=lambda day: f"{day.isoformat()}T00:00:00Z",
-        status=lambda status: STATUS_LABELS.get(status, status), horizon=lambda h: HORIZON_LABELS.get(h, h or ""),
+        status=lambda status: STATUS_LABELS.get(status, status),
+        source=lambda source: SOURCE_LABELS.get(source, source.capitalize()),
+        horizon=lambda h: HORIZON_LABELS.get(h, h or ""),
         target=format_target, number=format_number, scope_ids=scope_ids, percent=format_percent,
-        demote=demote_headings, tag_slug=tag_slug,
+        demote=demote_headings, tag_slug=tag_slug, money=format_money,
     )
     versions = _static_versions(static_files(themes))
     env.globals["static"] = lambda name: ROOT + f"static/{name}?v={versions[name]}"
@@ -115,6 +119,11 @@ def format_number(value: float) -> str:
     """1920.0 -> '1,920'; 2.5 -> '2.5'."""
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def format_money(value: float, currency: str) -> str:
+    """120000.0, 'USD' -> '$120,000': whole units, the currency's own symbol (babel's data)."""
+    return format_currency(value, currency, locale="en", format="¤#,##0", currency_digits=False)
 
 
 def format_percent(value: float) -> str:

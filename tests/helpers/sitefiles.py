@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -43,3 +44,10 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (path, old)
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def text_of(page: Path) -> str:
+    """The page's main content as a reader hears it: tags dropped, spaces collapsed."""
+    source = page.read_text()
+    main = source[source.index("<main"):source.index("</main>")]
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", main)))
