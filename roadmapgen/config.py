@@ -12,10 +12,12 @@ from babel.numbers import list_currencies
 from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 
 from roadmapgen.errors import ContentError, UsageError
+from roadmapgen.i18n import Strings, load_strings
 from roadmapgen.kinds.fields import FeedbackUrl, Seq, StrictModel, Text, rule_error
 from roadmapgen.load.text import decode
 from roadmapgen.load.yamlsafe import read_yaml
 from roadmapgen.places import Place
+from roadmapgen.themes import theme_chain
 from roadmapgen.validation import validate
 
 CONFIG_FILE = "roadmapgen.yaml"
@@ -100,6 +102,8 @@ class Settings(StrictModel):
     """Which sites have full-text search (Pagefind); both by default."""
     currency: Currency = "USD"
     """ISO 4217 code of the currency feedback's revenue is given in (internal)."""
+    strings: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
+    """The theme's words, one by one: {key: text}; `roadmapgen strings` lists the keys and their texts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,8 @@ class ProjectConfig:
     theme_dir: Path | None
     """The project's theme folder, or None for the built-in theme alone."""
     places: dict[tuple[str | int, ...], Place]
+    strings: Strings
+    """The theme's words in the site's language, with the config's own."""
 
 
 def load_config(project_dir: Path, *, output_dir: Path | None = None
@@ -135,15 +141,19 @@ def load_config(project_dir: Path, *, output_dir: Path | None = None
     if settings is None:
         return None, errors
     root = project_dir.resolve()
+    theme_dir = _theme_dir(root, settings.theme)
+    strings, problems = load_strings(theme_chain(theme_dir), settings.language, settings.strings, document.places,
+                                     CONFIG_FILE)
     config = ProjectConfig(
         settings=settings,
         project_dir=root,
         content_dir=root / settings.content_dir,
         output_dir=output_dir.resolve() if output_dir else root / settings.output_dir,
-        theme_dir=_theme_dir(root, settings.theme),
+        theme_dir=theme_dir,
         places=document.places,
+        strings=strings,
     )
-    return config, _check_folders(config)
+    return config, [*problems, *_check_folders(config)]
 
 
 def _theme_dir(root: Path, theme: str) -> Path | None:

@@ -178,14 +178,22 @@ def test_without_javascript_search_is_a_link_to_the_roadmap(browser, sites) -> N
 
 
 def test_pages_print_cleanly(browser, sites) -> None:
-    """Printed, an item page keeps its content, drops navigation and search, and shows where links lead."""
+    """Printed, an item page keeps its content, drops navigation and search, and shows where links that leave
+    the site lead (a relative path means nothing on paper); the roadmap drops its filter form."""
     page = browser.new_page()
     page.goto(sites["public"] + "roadmap/saml-sso/")
     page.emulate_media(media="print")
     assert page.locator(".rg-nav").is_hidden() and page.locator(".rg-footer").is_hidden()
     assert page.get_by_role("heading", level=1).is_visible()
-    target = page.evaluate("getComputedStyle(document.querySelector('main a[href]'), '::after').content")
-    assert target.startswith('" (') and target.endswith(')"')
+
+    def after(selector: str) -> str:
+        return page.evaluate(f"getComputedStyle(document.querySelector({selector!r}), '::after').content")
+
+    assert after('main a[href^="http"]').startswith('" (https://')
+    assert after('main a[href^="../"]') == "none"
+    page.goto(sites["public"] + "roadmap/")
+    page.emulate_media(media="print")
+    assert page.locator("[data-rg-filters]").is_hidden()
     page.close()
 
 

@@ -22,8 +22,9 @@ import yaml
 from roadmapgen.audience.context import Audience
 from roadmapgen.commands.build import BuildOptions, build
 from roadmapgen.commands.schema import public_keys
+from roadmapgen.i18n import load_strings
 from roadmapgen.kinds.registry import KINDS
-from roadmapgen.render.templates import format_date, format_number
+from roadmapgen.themes import builtin_theme
 from tests.conftest import REPO
 from tests.helpers.leakproject import Markers, _value, accepts_public, internal_fields, plain
 
@@ -226,10 +227,10 @@ class LeakProject:
         for number, where in self.m.numbers.items():
             text = f"{number:g}" if number % 1 else str(int(number))
             if text in written:
-                forms[f"{where} = {number}"] = [text, format_number(number)]
+                forms[f"{where} = {number}"] = [text, _ENGLISH.number(number)]
         for day, where in self.m.dates.items():
             if day.isoformat() in written:
-                forms[f"{where} = {day}"] = [day.isoformat(), format_date(day)]
+                forms[f"{where} = {day}"] = [day.isoformat(), _ENGLISH.date(day)]
         encoded: dict[str, list[bytes]] = {}
         for name, texts in forms.items():
             variants: list[bytes] = []
@@ -238,6 +239,10 @@ class LeakProject:
                 variants += [raw, text.encode("utf-16-le"), *(_base64_forms(raw))]
             encoded[name] = variants
         return encoded
+
+
+_ENGLISH = load_strings((builtin_theme(),), "en", {}, {}, "roadmapgen.yaml")[0]
+"""How the theme writes numbers and dates in the leak project's language."""
 
 
 def _svg(marker: str) -> str:

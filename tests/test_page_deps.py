@@ -24,7 +24,7 @@ from roadmapgen.kinds.source import kind_of_key
 from roadmapgen.model.loading import Project, load_project
 from roadmapgen.pages.plan import PageSpec, every, plan_pages
 from roadmapgen.render.render import Renderer
-from roadmapgen.render.templates import theme_chain
+from roadmapgen.themes import theme_chain
 
 SOURCE_DATE = dt.date(2026, 11, 20)
 

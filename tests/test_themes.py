@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from roadmapgen.render.templates import builtin_theme, make_environment, theme_chain
+from roadmapgen.render.templates import make_environment
+from roadmapgen.themes import builtin_theme, theme_chain
 from tests.conftest import REPO
 from tests.helpers.sitefiles import write_files
 

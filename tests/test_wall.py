@@ -367,7 +367,7 @@ def test_a_view_of_a_document_the_site_does_not_show_is_refused(example_project:
 
     loaded = load_project(example_project, Report())
     assert loaded is not None
-    context = view_context(loaded.corpus, loaded.config.settings, Audience.PUBLIC, dt.date(2026, 11, 1))
+    context = view_context(loaded.corpus, loaded.config, Audience.PUBLIC, dt.date(2026, 11, 1))
     feedback = next(doc for doc in loaded.corpus.documents.values() if doc.kind == "feedback")
     with pytest.raises(LeakError):
         make_view(context, feedback)

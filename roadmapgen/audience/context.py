@@ -20,8 +20,9 @@ from markupsafe import Markup
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.public import is_published, public_corpus, public_settings
-from roadmapgen.config import Settings
+from roadmapgen.config import ProjectConfig, Settings
 from roadmapgen.errors import ContentError, warning
+from roadmapgen.i18n import Strings
 from roadmapgen.kinds.fields import target_order
 from roadmapgen.kinds.front_matter import Feedback, Item, Persona
 from roadmapgen.kinds.registry import KINDS
@@ -55,6 +56,8 @@ class ViewContext:
 
     corpus: Corpus
     settings: Settings
+    strings: Strings
+    """The theme's words for this audience (the public site's leave out the internal pages' words)."""
     audience: Audience
     today: dt.date
     card_of: Callable[[Document], v.ItemCard] | None = None
@@ -109,12 +112,13 @@ class ViewContext:
         return tuple(sorted(refs, key=lambda ref: (ref.date, ref.slug), reverse=True))
 
 
-def view_context(corpus: Corpus, settings: Settings, audience: Audience, today: dt.date,
-                   card_of: Callable[[Document], v.ItemCard] | None = None) -> ViewContext:
-    """The context for ``audience``; a public one is made from the public corpus and settings alone."""
+def view_context(corpus: Corpus, config: ProjectConfig, audience: Audience, today: dt.date,
+                 card_of: Callable[[Document], v.ItemCard] | None = None) -> ViewContext:
+    """The context for ``audience``; a public one is made from the public corpus, settings and strings alone."""
     if audience is Audience.INTERNAL:
-        return ViewContext(corpus, settings, audience, today, card_of)
-    return ViewContext(public_corpus(corpus, today), public_settings(settings), audience, today, card_of)
+        return ViewContext(corpus, config.settings, config.strings, audience, today, card_of)
+    return ViewContext(public_corpus(corpus, today), public_settings(config.settings), config.strings.public(),
+                       audience, today, card_of)
 
 
 def hidden_link_warnings(corpus: Corpus, doc: Document) -> list[ContentError]:

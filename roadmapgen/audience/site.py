@@ -25,7 +25,7 @@ from roadmapgen.audience.context import (
 )
 from roadmapgen.audience.make_views import make_view
 from roadmapgen.audience.tags import Tag, TagIndex
-from roadmapgen.config import ProjectConfig, Settings
+from roadmapgen.config import ProjectConfig
 from roadmapgen.errors import ContentError
 from roadmapgen.kinds.fields import fill_feedback_url
 from roadmapgen.kinds.front_matter import Item
@@ -84,9 +84,12 @@ class Site:
             product=settings.product, tagline=settings.tagline, language=settings.language,
             audience=context.audience.value,
             base_url=settings.internal_base_url if context.internal else settings.base_url,
-            feedback_url=fill_feedback_url(settings.feedback_url, slug="roadmap", title=f"{settings.product} roadmap",
-                                           url=f"{settings.base_url}roadmap/") if settings.feedback_url else None,
+            feedback_url=fill_feedback_url(
+                settings.feedback_url, slug="roadmap", title=context.strings.text("site.roadmap_of",
+                                                                                  product=settings.product),
+                url=f"{settings.base_url}roadmap/") if settings.feedback_url else None,
             search=settings.search.internal if context.internal else settings.search.public,
+            strings=context.strings,
         )
         shown: dict[str, list[Document]] = {kind: [] for kind in KINDS}
         for doc in context.corpus.documents.values():
@@ -302,15 +305,15 @@ class AudienceSite:
         return [problem for found in self.warnings.values() for problem in found]
 
 
-def open_site(corpus: Corpus, settings: Settings, audience: Audience, source_date: dt.date | None,
+def open_site(corpus: Corpus, config: ProjectConfig, audience: Audience, source_date: dt.date | None,
               memos: ViewMemos, views: Mapping[str, v.View] | None = None) -> AudienceSite:
     """The site for ``audience``; views are made when pages ask for them (``views``: made already)."""
-    context = view_context(corpus, settings, audience, today_for(corpus, source_date), memos.cards)
+    context = view_context(corpus, config, audience, today_for(corpus, source_date), memos.cards)
     site = _site_for(context, views, memos.order, memos.entries, memos.tags)
     return AudienceSite(site, corpus, link_warnings(corpus, audience, corpus.documents))
 
 
-def update_site(previous: AudienceSite, views: Mapping[str, v.View], corpus: Corpus, settings: Settings,
+def update_site(previous: AudienceSite, views: Mapping[str, v.View], corpus: Corpus, config: ProjectConfig,
                 changed: Collection[str], source_date: dt.date | None,
                 memos: ViewMemos) -> tuple[AudienceSite, set[str]]:
     """:func:`open_site` after the documents ``changed`` changed: the new site keeps every view of
@@ -321,7 +324,7 @@ def update_site(previous: AudienceSite, views: Mapping[str, v.View], corpus: Cor
     affected = set(changed) if today == old.today else set(corpus.documents) | set(previous.corpus.documents)
     for key in changed:
         affected |= corpus.neighbours(key) | previous.corpus.neighbours(key)
-    context = view_context(corpus, settings, audience, today, memos.cards)
+    context = view_context(corpus, config, audience, today, memos.cards)
     kept = dict(views)
     changed_views = set()
     for key in affected:
@@ -355,7 +358,7 @@ def site_with_warnings(
     corpus: Corpus, config: ProjectConfig, audience: Audience, source_date: dt.date | None = None
 ) -> tuple[Site, list[ContentError]]:
     """The site for ``audience``, and the warnings it causes (links shown as plain text)."""
-    projected = open_site(corpus, config.settings, audience, source_date, ViewMemos(audience))
+    projected = open_site(corpus, config, audience, source_date, ViewMemos(audience))
     return projected.site, projected.problems()
 
 

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from roadmapgen.i18n import Strings
 from roadmapgen.markdown.placeholders import Anchor, resolve_links
-from roadmapgen.model.survey import Survey, SurveyPeriod
+from roadmapgen.model.survey import Survey, SurveyPeriod, Withheld
 from roadmapgen.packs import StoredHtml, loaded
 
 
@@ -266,8 +267,8 @@ class SurveyRow:
     """One period of a survey metric as the internal site lists it."""
 
     period: SurveyPeriod
-    withheld: str | None
-    """Why the public site shows no value for it ('the period is not over'); None when it shows one."""
+    withheld: Withheld | None
+    """Why the public site shows no value for it ('not-over'); None when it shows one."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -341,6 +342,8 @@ class SiteInfo:
     """Where to give feedback on the roadmap as a whole (the config's feedback_url, filled in)."""
     search: bool = True
     """Whether this site has a search index (the config's ``search``)."""
+    strings: Strings
+    """The theme's words in the site's language (the public site's without the internal pages' words)."""
 
     @property
     def is_internal(self) -> bool:

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from roadmapgen import __version__
-from roadmapgen.cli import build, check, ci, diff, importing, init, link, new, schema, serve
+from roadmapgen.cli import build, check, ci, diff, importing, init, link, new, schema, serve, strings
 from roadmapgen.cli.common import EXIT_OK, EXIT_USAGE, Stop
 from roadmapgen.errors import UsageError
 
-COMMANDS = (build, check, serve, new, init, schema, diff, ci, importing, link)
+COMMANDS = (build, check, serve, new, init, schema, strings, diff, ci, importing, link)
 """In the order --help lists them."""
 
 DESCRIPTION = """\

@@ -42,9 +42,9 @@ from roadmapgen.packs import CacheDamaged
 from roadmapgen.pages.plan import PageSpec, Plan, path_collisions, plan_pages
 from roadmapgen.parallel import map_forked, usable_cores
 from roadmapgen.render.render import Renderer
-from roadmapgen.render.templates import static_files, theme_chain
 from roadmapgen.seal import KeyUnusable, Seal, default_key_file, load_seal
 from roadmapgen.search import INDEX_FOLDER, index_files, index_site, pagefind_version
+from roadmapgen.themes import static_files, theme_chain
 from roadmapgen.write import Staging, check_output_dir, commit, prepare
 
 

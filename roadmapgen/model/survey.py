@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from roadmapgen.errors import ContentError
 from roadmapgen.kinds.fields import quarter_of
@@ -38,6 +39,10 @@ Z95 = 1.959964
 _T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
 """Student's t, two-sided 95%, for 1 to 30 degrees of freedom."""
+
+
+Withheld = Literal["no-answers", "not-over", "few-answers"]
+"""Why a period has no public value: no answers, not over by the build's date, fewer than min_responses."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +80,16 @@ class Survey:
         return tuple(MetricPoint.model_construct(date=period.end, value=period.value)
                      for period in self.periods if period.value is not None)
 
-    def withheld(self, period: SurveyPeriod, today: dt.date) -> str | None:
+    def withheld(self, period: SurveyPeriod, today: dt.date) -> Withheld | None:
         """Why the public site shows no value for ``period`` on ``today`` (the build's date); None if it shows
         one. A period still running is a partial number dated in the future, and a handful of answers is
         noise (one answer would even be that customer's own score): neither is published."""
         if period.value is None:
-            return "no answers"
+            return "no-answers"
         if period.end >= today:
-            return "the period is not over"
+            return "not-over"
         if period.responses < self.min_responses:
-            return f"{period.responses} answer{'s' * (period.responses != 1)}, fewer than {self.min_responses}"
+            return "few-answers"
         return None
 
     def public_points(self, today: dt.date) -> tuple[MetricPoint, ...]:

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 from roadmapgen.audience.views import MetricPointView
+from roadmapgen.i18n import Strings
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 20, 16, 40
 
@@ -30,14 +30,12 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def format_value(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
-
-
 def line_chart(
-    name: str, points: Sequence[MetricPointView], unit: str | None, target: float | None = None
+    name: str, points: Sequence[MetricPointView], unit: str | None, strings: Strings, target: float | None = None
 ) -> Markup:
-    """An accessible line chart; ``target`` draws the goal line (internal site only). Nothing without points."""
+    """An accessible line chart in the site's language; ``target`` draws the goal line (internal site only).
+    Nothing without points."""
+    format_value = strings.number
     if not points:
         return Markup("")
     values = [p.value for p in points]
@@ -67,15 +65,15 @@ def line_chart(
     for index in sorted({0, last, last // 2}):
         day = points[index].date
         anchor = "start" if index == 0 and last else "end" if index == last and last else "middle"
-        label = f"{MONTHS[day.month - 1]} {day.year}"
+        label = escape(strings.month(day))
         parts.append(f'<text class="axis" x="{x(index):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">{label}</text>')
     if target is not None:
         parts.append(
             f'<line class="target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target):.1f}" y2="{y(target):.1f}"/>'
         )
         parts.append(
-            f'<text class="target-label" x="{WIDTH - RIGHT}" y="{y(target) - 6:.1f}" text-anchor="end">target '
-            f'{escape(format_value(target))}</text>'
+            f'<text class="target-label" x="{WIDTH - RIGHT}" y="{y(target) - 6:.1f}" text-anchor="end">'
+            f'{escape(strings.text("metrics.target"))} {escape(format_value(target))}</text>'
         )
     line = " ".join(f"{x(i):.1f},{y(p.value):.1f}" for i, p in enumerate(points))
     parts.append(f'<polyline class="line" points="{line}"/>')

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.site import Site, internal
+from roadmapgen.i18n import Strings
 from roadmapgen.kinds.registry import KINDS, Kind
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.pages import aggregates, evidence
@@ -114,7 +115,7 @@ def plan_pages(site: Site, own_pages: PagesOf | None = None) -> Plan:
     internal = site.info.is_internal
     pages = [*_overview_pages(site)]
     if internal:
-        pages.extend(_internal_pages())
+        pages.extend(_internal_pages(site.info.strings.text))
     for kind in KINDS.values():
         if kind.page_template is not None:  # a site's entries hold only the documents it shows
             pages.extend(spec for entry in site.entries(kind.name) for spec in own_pages(entry))
@@ -126,63 +127,64 @@ def plan_pages(site: Site, own_pages: PagesOf | None = None) -> Plan:
 
 
 _OVERVIEW_NAV = (
-    (10, "roadmap", "Roadmap", None, False),
-    (20, "releases", "Releases", None, False),
-    (25, "changes", "Changes", None, False),
-    (50, "metrics", "Metrics", "metric", False),
-    (60, "priorities", "Priorities", None, True),
-    (70, "research", "Research", None, True),
+    (10, "roadmap", "nav.roadmap", None, False),
+    (20, "releases", "nav.releases", None, False),
+    (25, "changes", "nav.changes", None, False),
+    (50, "metrics", "nav.metrics", "metric", False),
+    (60, "priorities", "internal.nav.priorities", None, True),
+    (70, "research", "internal.nav.research", None, True),
 )
-"""Navigation to overview pages that are not a kind's listing: (place, section, label, shown if this kind
-has documents here, internal only). Listings place themselves (:class:`roadmapgen.kinds.registry.Listing`)."""
+"""Navigation to overview pages that are not a kind's listing: (place, section, label's string key, shown
+if this kind has documents here, internal only). Listings place themselves
+(:class:`roadmapgen.kinds.registry.Listing`)."""
 
 
 def _nav(site: Site) -> tuple[NavLink, ...]:
-    internal = site.info.is_internal
-    links = [(place, NavLink(section, label, f"{ROOT}{section}/")) for place, section, label, kind, internal_only
+    internal, text = site.info.is_internal, site.info.strings.text
+    links = [(place, NavLink(section, text(label), f"{ROOT}{section}/")) for place, section, label, kind, internal_only
              in _OVERVIEW_NAV if (internal or not internal_only) and (kind is None or site.entries(kind))]
-    links += [(kind.listing.nav, NavLink(kind.section, kind.listing.title, f"{ROOT}{kind.section}/"))
+    links += [(kind.listing.nav, NavLink(kind.section, text(kind.listing.title), f"{ROOT}{kind.section}/"))
               for kind in KINDS.values() if kind.listing is not None and site.entries(kind.name)]
     return tuple(link for _, link in sorted(links, key=lambda pair: pair[0]))
 
 
 def _overview_pages(site: Site) -> Iterator[PageSpec]:
     board = functools.lru_cache(maxsize=1)(lambda s: aggregates.board(s.items))  # home and roadmap pages
-    vision = site.entries("vision")
+    vision, text = site.entries("vision"), site.info.strings.text
     yield _html("index.html", "home.html", site.info.product, "home",
                 frozenset({"vision", every("item"), every("release")}),
                 lambda s: {"board": board(s), "latest": s.releases[:3]},
                 description=vision[0].description if vision else site.info.tagline)
-    yield _html("roadmap/index.html", "board.html", "Roadmap", "roadmap", frozenset({every("item")}),
+    yield _html("roadmap/index.html", "board.html", text("nav.roadmap"), "roadmap", frozenset({every("item")}),
                 lambda s: {"board": board(s), "tags": s.tags, "filters": aggregates.filter_options(s.items)})
-    yield _html("releases/index.html", "changelog.html", "Releases", "releases",
+    yield _html("releases/index.html", "changelog.html", text("nav.releases"), "releases",
                 frozenset({every("release", bodies=True)}), lambda s: {"releases": s.releases})
-    yield replace(_html("404.html", "404.html", "Page not found", "none", frozenset()), root=_absolute_path(site))
+    yield replace(_html("404.html", "404.html", text("notfound.title"), "none", frozenset()), root=_absolute_path(site))
     for kind in KINDS.values():
         if kind.listing is not None and site.entries(kind.name):
-            yield _listing(kind, site.info.is_internal)
+            yield _listing(kind, site.info.is_internal, text(kind.listing.title))
     yield from _tag_pages(site)
     changes = frozenset({every("item"), every("release")})
-    yield _html("changes/index.html", "changes.html", "Roadmap changes", "roadmap", changes,
+    yield _html("changes/index.html", "changes.html", text("changes.title"), "roadmap", changes,
                 lambda s: {"changes": aggregates.recent_changes(s.items, CHANGES_LIMIT)})
     if site.info.base_url:
         info = PageInfo(path="changes/feed.xml", url=ROOT + "changes/feed.xml", title="changes", section="none")
         yield PageSpec(page=info, template="changes-feed.xml", deps=changes, root=site.info.base_url,
                        context=lambda s: {"changes": aggregates.recent_changes(s.items, FEED_LIMIT)})
     if site.entries("metric"):
-        yield _html("metrics/index.html", "metrics.html", "Metrics", "metrics", frozenset({every("metric")}),
-                    lambda s: {"charts": _charts(s.metrics)})
+        yield _html("metrics/index.html", "metrics.html", text("nav.metrics"), "metrics", frozenset({every("metric")}),
+                    lambda s: {"charts": _charts(s.metrics, s.info.strings)})
 
 
-def _listing(kind: Kind, internal: bool) -> PageSpec:
+def _listing(kind: Kind, internal: bool, title: str) -> PageSpec:
     assert kind.listing is not None
     listing, name = kind.listing, kind.name
     extra = _INTERNAL_LISTING_EXTRAS.get(name) if internal else None
     if extra is None:
-        return _html(f"{kind.section}/index.html", listing.template, listing.title, kind.section,
+        return _html(f"{kind.section}/index.html", listing.template, title, kind.section,
                      frozenset({every(name)}), lambda s: {listing.variable: s.all(name)})
     deps, context = extra
-    return _html(f"{kind.section}/index.html", listing.template, listing.title, kind.section,
+    return _html(f"{kind.section}/index.html", listing.template, title, kind.section,
                  frozenset({every(name), *deps}), lambda s: {listing.variable: s.all(name), **context(s)})
 
 
@@ -200,10 +202,11 @@ def _tag_pages(site: Site) -> Iterator[PageSpec]:
     tags = site.tags
     if not tags:
         return
-    yield _html("tags/index.html", "tags.html", "Tags", "roadmap", frozenset({every("item")}),
+    text = site.info.strings.text
+    yield _html("tags/index.html", "tags.html", text("nav.tags"), "roadmap", frozenset({every("item")}),
                 lambda s: {"tags": tuple((tag, len(tag.keys)) for tag in s.tags)})
     for tag in tags:
-        yield _html(f"tags/{tag.slug}/index.html", "tag.html", f"Tagged {tag.label}", "roadmap",
+        yield _html(f"tags/{tag.slug}/index.html", "tag.html", text("tag.page_title", tag=tag.label), "roadmap",
                     frozenset(tag.keys), _tag_values(tag.slug))
 
 
@@ -216,9 +219,9 @@ def _tag_values(slug: str) -> Context:
     return values
 
 
-def _charts(metrics: tuple[v.MetricView, ...]) -> tuple[tuple[v.MetricView, Markup], ...]:
+def _charts(metrics: tuple[v.MetricView, ...], strings: Strings) -> tuple[tuple[v.MetricView, Markup], ...]:
     """Each metric with its chart; the internal site's charts draw the team's target too."""
-    return tuple((metric, line_chart(metric.name, metric.points, metric.unit,
+    return tuple((metric, line_chart(metric.name, metric.points, metric.unit, strings,
                                      metric.target if isinstance(metric, v.InternalMetricView) else None))
                  for metric in metrics)
 
@@ -243,7 +246,7 @@ def pages_of(entry: v.Entry, base_url: str | None = None) -> tuple[PageSpec, ...
                           root=base_url)
 
 
-def _internal_pages() -> Iterator[PageSpec]:
+def _internal_pages(text: Callable[..., str]) -> Iterator[PageSpec]:
     def priorities(site: Site) -> Mapping[str, object]:
         team = internal(site)
         known = evidence.customers(team)
@@ -255,9 +258,9 @@ def _internal_pages() -> Iterator[PageSpec]:
     def research(site: Site) -> Mapping[str, object]:
         return {"research": aggregates.research(internal(site))}
 
-    yield _html("priorities/index.html", "priorities.html", "Priorities", "priorities",
+    yield _html("priorities/index.html", "priorities.html", text("internal.nav.priorities"), "priorities",
                 frozenset({every("item"), every("persona"), every("feedback")}), priorities)
-    yield _html("research/index.html", "research.html", "Research", "research",
+    yield _html("research/index.html", "research.html", text("internal.nav.research"), "research",
                 frozenset({every("feedback"), every("persona")}), research)
 
 

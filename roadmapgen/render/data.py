@@ -15,10 +15,10 @@ from typing import Any
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.site import Site
+from roadmapgen.i18n import Strings
 from roadmapgen.kinds.fields import target_end
 from roadmapgen.markdown.placeholders import ROOT
 from roadmapgen.pages.plan import FEED_LIMIT, PageSpec
-from roadmapgen.render.templates import format_target
 
 DataWriter = Callable[[Site, PageSpec], str]
 
@@ -48,17 +48,17 @@ ROADMAP_JSON_VERSION = 1
 
 
 def roadmap_json(site: Site, spec: PageSpec) -> str:
-    items = [_item_record(item) for item in site.items]
+    items = [_item_record(item, site.info.strings) for item in site.items]
     return _dump({"version": ROADMAP_JSON_VERSION, "product": site.info.product, "items": items}, spec.root)
 
 
-def _item_record(item: v.ItemView) -> dict[str, Any]:
+def _item_record(item: v.ItemView, strings: Strings) -> dict[str, Any]:
     """The item's record, its target followed by the target's display form and last day."""
     record: dict[str, Any] = {}
     for key, value in _record(item).items():
         record[key] = value
         if key == "target" and item.target:
-            record["target_label"] = format_target(item.target)
+            record["target_label"] = strings.target(item.target)
             record["target_end"] = target_end(item.target).isoformat()
     return record
 
@@ -140,7 +140,7 @@ def json_feed(site: Site, spec: PageSpec) -> str:
     root = spec.root
     feed: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{site.info.product} releases",
+        "title": site.info.strings.text("releases.feed_title", product=site.info.product),
         "home_page_url": root or None,
         "feed_url": f"{root}feed.json" if root else None,
         "language": site.info.language,

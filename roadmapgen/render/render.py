@@ -15,7 +15,8 @@ from roadmapgen.errors import ContentError
 from roadmapgen.markdown.placeholders import place
 from roadmapgen.pages.plan import NavLink, PageSpec
 from roadmapgen.render.data import WRITERS
-from roadmapgen.render.templates import builtin_theme, make_environment
+from roadmapgen.render.templates import make_environment
+from roadmapgen.themes import builtin_theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ class Renderer:
         else:
             try:
                 template = self.env.get_template(spec.template)
-                text = template.render(site=site, nav=nav, page=spec.page, **spec.values(site))
+                text = template.render(site=site, nav=nav, page=spec.page, t=site.info.strings, **spec.values(site))
             except jinja2.TemplateError as exc:
                 raise self._located(exc, spec) from None
         return place(text, spec.root).encode("utf-8")

@@ -1,8 +1,10 @@
-"""The Jinja environment: theme lookup, the sandbox, autoescaping, strict undefined, pure filters.
+"""The Jinja environment: theme lookup, the sandbox, autoescaping, strict undefined, filters.
 
 Lookup order: the project's ``themes/<name>/templates`` over the built-in theme; a
 project template can extend the built-in one as ``"!default/item.html"``. The
-environment holds no site data: each render passes ``site``, ``nav`` and ``page``.
+environment holds no site data: each render passes ``site``, ``nav``, ``page`` and ``t`` (the
+site's strings: ``{{ t("board.title") }}``); filters that name words or format dates and
+numbers read the site's language from ``site``.
 
 Templates run in Jinja's immutable sandbox: private and dunder attributes
 (``site._context``, ``__class__``, ``__globals__``) and anything that changes data are
@@ -11,59 +13,24 @@ out of reach, and asking for them is a template error at the template's file and
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.numbers import format_currency
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-import roadmapgen
 from roadmapgen.audience.tags import tag_slug
+from roadmapgen.i18n import Strings
 from roadmapgen.markdown.placeholders import ROOT
-from roadmapgen.pages.charts import MONTHS
+from roadmapgen.themes import builtin_theme, static_files
 
-STATUS_LABELS = {
-    "planned": "Planned", "in-progress": "In progress", "beta": "Beta",
-    "shipped": "Shipped", "paused": "Paused", "cancelled": "Cancelled",
-}
-HORIZON_LABELS = {"now": "Now", "next": "Next", "later": "Later"}
-SOURCE_LABELS = {"focus-group": "Focus group", "social": "Social media and communities"}
 _ID = re.compile(r'(\sid="|\shref="#)')
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
-_TARGET = re.compile(r"^(\d{4})-(?:Q([1-4])|(\d{2})|(\d{2})-(\d{2}))$")
-
-
-def builtin_theme() -> Path:
-    """The built-in theme: inside the installed package, or at the top of a source checkout."""
-    package = Path(roadmapgen.__file__).parent
-    for candidate in (package / "themes" / "default", package.parent / "themes" / "default"):
-        if (candidate / "templates").is_dir():
-            return candidate
-    raise FileNotFoundError("the built-in theme is missing from this roadmapgen installation")
-
-
-def theme_chain(project_theme: Path | None) -> tuple[Path, ...]:
-    """Theme folders, most specific first."""
-    builtin = builtin_theme()
-    return (project_theme, builtin) if project_theme and project_theme.resolve() != builtin.resolve() else (builtin,)
-
-
-def static_files(themes: Sequence[Path]) -> dict[str, Path]:
-    """'style.css' -> the file that wins, themes earlier in the chain first."""
-    found: dict[str, Path] = {}
-    for theme in reversed(themes):
-        static = theme / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    found[path.relative_to(static).as_posix()] = path
-    return dict(sorted(found.items()))
 
 
 def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
@@ -76,12 +43,8 @@ def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(
-        date=format_date, isodate=lambda day: day.isoformat(), rfc3339=lambda day: f"{day.isoformat()}T00:00:00Z",
-        status=lambda status: STATUS_LABELS.get(status, status),
-        source=lambda source: SOURCE_LABELS.get(source, source.capitalize()),
-        horizon=lambda h: HORIZON_LABELS.get(h, h or ""),
-        target=format_target, number=format_number, scope_ids=scope_ids, percent=format_percent,
-        demote=demote_headings, tag_slug=tag_slug, money=format_money,
+        isodate=lambda day: day.isoformat(), rfc3339=lambda day: f"{day.isoformat()}T00:00:00Z",
+        scope_ids=scope_ids, demote=demote_headings, tag_slug=tag_slug, **_WORD_FILTERS,
     )
     versions = _static_versions(static_files(themes))
     env.globals["static"] = lambda name: ROOT + f"static/{name}?v={versions[name]}"
@@ -97,37 +60,46 @@ def _static_versions(files: Mapping[str, Path]) -> dict[str, str]:
     return {name: hashlib.blake2b(path.read_bytes(), digest_size=4).hexdigest() for name, path in files.items()}
 
 
-def format_date(day: dt.date) -> str:
-    """'12 May 2026' in every locale, so builds do not depend on the machine."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def _strings(context: Context) -> Strings:
+    strings: Strings = context["site"].info.strings
+    return strings
 
 
-def format_target(target: str | None) -> str:
-    """'2026-Q3' -> 'Q3 2026', '2026-09' -> 'Sep 2026', '2026-09-30' -> '30 Sep 2026'."""
-    match = _TARGET.match(target or "")
-    if not match:
-        return target or ""
-    year, quarter, month, day_month, day = match.groups()
-    if quarter:
-        return f"Q{quarter} {year}"
-    if month:
-        return f"{MONTHS[int(month) - 1]} {year}"
-    return f"{int(day)} {MONTHS[int(day_month) - 1]} {year}"
+def _word(prefix: str) -> Callable[[Context, str | None], str]:
+    """A filter naming a fixed word in the site's language: 'planned'|status -> 'Planned', 'Geplant'."""
+
+    @jinja2.pass_context
+    def word(context: Context, value: str | None) -> str:
+        return _strings(context).text(f"{prefix}.{value}") if value else ""
+
+    return word
 
 
-def format_number(value: float) -> str:
-    """1920.0 -> '1,920'; 2.5 -> '2.5'."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text or "0"
+@jinja2.pass_context
+def _status_or_horizon(context: Context, value: str) -> str:
+    """A word that is a status or a horizon ('planned', 'later'), as an item's first version lists them."""
+    strings = _strings(context)
+    key = next((f"{prefix}.{value}" for prefix in ("status", "horizon") if strings.has(f"{prefix}.{value}")), None)
+    return strings.text(key) if key else value
 
 
-def format_money(value: float, currency: str) -> str:
-    """120000.0, 'USD' -> '$120,000': whole units, the currency's own symbol (babel's data)."""
-    return format_currency(value, currency, locale="en", format="¤#,##0", currency_digits=False)
+def _format(method: str) -> Callable[..., str]:
+    """A filter formatting a value the site's language's way (a date, a number, a target, money)."""
+
+    @jinja2.pass_context
+    def formatted(context: Context, value: Any, *args: Any) -> str:
+        return str(getattr(_strings(context), method)(value, *args))
+
+    return formatted
 
 
-def format_percent(value: float) -> str:
-    return f"{value * 100:.0f}%"
+_WORD_FILTERS: Mapping[str, Callable[..., str]] = {
+    "status": _word("status"), "horizon": _word("horizon"), "source": _word("source"),
+    "sentiment": _word("sentiment"), "date": _format("date"), "month": _format("month"),
+    "number": _format("number"), "percent": _format("percent"), "target": _format("target"),
+    "money": _format("money"), "word": _status_or_horizon,
+}
+"""Filters whose words and formats come from the site's strings (:mod:`roadmapgen.i18n`)."""
 
 
 def scope_ids(html: Any, prefix: str) -> Markup:

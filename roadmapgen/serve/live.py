@@ -30,7 +30,7 @@ from roadmapgen.memo import IdentityMemo
 from roadmapgen.model.loading import Loaded, load, reload, scan_project
 from roadmapgen.pages.plan import PageSpec, Plan, every, pages_of, plan_pages
 from roadmapgen.render.render import Renderer
-from roadmapgen.render.templates import static_files, theme_chain
+from roadmapgen.themes import static_files, theme_chain
 
 
 @dataclass
@@ -134,7 +134,7 @@ class LivePreview:
         report.extend(loaded.problems())
         if report.failed:
             return None
-        projected = open_site(loaded.corpus, loaded.config.settings, self.audience, self.source_date, self._memos)
+        projected = open_site(loaded.corpus, loaded.config, self.audience, self.source_date, self._memos)
         report.extend(projected.problems())
         return _State(loaded, projected)
 
@@ -153,7 +153,7 @@ class LivePreview:
         # Views made for the last site are compared with new ones; the render thread may be adding some.
         with self._snapshot_lock():
             views = dict(old.projected.site.made())
-        projected, changed_views = update_site(old.projected, views, loaded.corpus, loaded.config.settings,
+        projected, changed_views = update_site(old.projected, views, loaded.corpus, loaded.config,
                                              changed_keys, self.source_date, self._memos)
         report.extend(projected.problems())
         return _State(loaded, projected), changed_views

@@ -1,6 +1,7 @@
 // Filters for the roadmap, kept in the address (?tag=security&persona=priya-it-admin) so a
 // filtered view can be shared and survives a reload. Without JavaScript the form stays hidden
-// and tags, personas and objectives have pages of their own.
+// and tags, personas and objectives have pages of their own. The words come from the page
+// (data-rg-* attributes, in the site's language) and are only ever set as text.
 (function () {
   "use strict";
   var form = document.querySelector("[data-rg-filters]");
@@ -8,8 +9,13 @@
   var names = ["status", "objective", "persona", "tag"];
   var items = Array.prototype.slice.call(document.querySelectorAll("[data-rg-item]"));
   var status = form.querySelector("[role=status]");
+  var unknown = [];
 
   function words(value) { return (value || "").split(" ").filter(Boolean); }
+
+  function fill(text, values) {
+    return text.replace(/\{([a-z_]+)\}/g, function (whole, name) { return name in values ? values[name] : whole; });
+  }
 
   function matches(item, chosen) {
     return (!chosen.status || item.getAttribute("data-status") === chosen.status) &&
@@ -37,7 +43,10 @@
     });
     document.querySelectorAll(".rg-column, .rg-shipped").forEach(function (section) {
       var count = section.querySelector(".rg-count");
-      if (count) count.textContent = section.querySelectorAll("[data-rg-item]:not([hidden])").length;
+      var left = section.querySelectorAll("[data-rg-item]:not([hidden])").length;
+      if (count) count.textContent = left;
+      var empty = section.querySelector("[data-rg-filter-empty]");
+      if (empty) empty.hidden = left > 0 || !section.querySelector("[data-rg-item]");
     });
     var params = new URLSearchParams(window.location.search);
     names.forEach(function (name) {
@@ -46,18 +55,24 @@
     var query = params.toString();
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
     var filtering = names.some(function (name) { return chosen[name]; });
-    status.textContent = filtering ? shown + " of " + items.length + " items match." : "";
+    var messages = unknown.map(function (value) { return fill(form.getAttribute("data-rg-unknown"), { value: value }); });
+    if (filtering) {
+      messages.push(fill(form.getAttribute("data-rg-matching"), { shown: shown, total: items.length }));
+    }
+    status.textContent = messages.join(" ");
   }
 
   var params = new URLSearchParams(window.location.search);
   names.forEach(function (name) {
     var field = form.elements.namedItem(name);
     var wanted = params.get(name);
-    if (field && wanted && field.querySelector('option[value="' + CSS.escape(wanted) + '"]')) field.value = wanted;
+    if (!wanted) return;
+    if (field && field.querySelector('option[value="' + CSS.escape(wanted) + '"]')) field.value = wanted;
+    else unknown.push(wanted);  // said once, then dropped from the address
   });
-  form.addEventListener("change", apply);
-  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  form.addEventListener("change", function () { unknown = []; apply(); });
+  form.addEventListener("reset", function () { unknown = []; window.setTimeout(apply, 0); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  form.hidden = false;
+  if (!window.matchMedia("(scripting: enabled)").matches) form.style.display = "block";  // older browsers
   apply();
 })();

@@ -5,12 +5,15 @@
   var link = document.querySelector("[data-rg-search]");
   if (!link || !window.fetch || !window.Promise) return;
   var root = new URL(link.getAttribute("data-rg-root"), document.baseURI);
+  var words = { label: link.getAttribute("data-rg-label") || "Search", none: link.getAttribute("data-rg-none") || "" };
   var form = document.createElement("form");
   form.className = "rg-search";
   form.setAttribute("role", "search");
-  form.innerHTML = '<label class="rg-visually-hidden" for="rg-search-input">Search</label>' +
-    '<input id="rg-search-input" type="search" placeholder="Search" autocomplete="off" spellcheck="false">' +
+  form.innerHTML = '<label class="rg-visually-hidden" for="rg-search-input"></label>' +
+    '<input id="rg-search-input" type="search" autocomplete="off" spellcheck="false">' +
     '<ul class="rg-search-results" aria-live="polite" hidden></ul>';
+  form.querySelector("label").textContent = words.label;  // the site's words, never parsed as markup
+  form.querySelector("input").placeholder = words.label;
   var input = form.querySelector("input");
   var list = form.querySelector("ul");
   var pagefind = null;
@@ -33,7 +36,7 @@
     list.hidden = false;
     if (!results.length) {
       var none = document.createElement("li");
-      none.textContent = "Nothing found.";
+      none.textContent = words.none;
       list.append(none);
       return;
     }
