@@ -18,7 +18,7 @@ import pytest
 from roadmapgen.commands.build import BuildOptions, build
 from roadmapgen.write import Staging
 from tests.conftest import REPO
-from tests.helpers.sitefiles import tree_bytes, write_files
+from tests.helpers.sitefiles import replace_in, tree_bytes, write_files
 
 
 def test_build_writes_both_sites_and_a_summary(small_project: Path, run_cli) -> None:
@@ -124,8 +124,13 @@ class _Links(HTMLParser):
                 self.ids.add(value)
 
 
-@pytest.mark.parametrize("audience", ["internal", "public"])
-def test_every_link_in_the_example_sites_resolves(example_project: Path, out_dir: Path, audience: str) -> None:
+@pytest.mark.parametrize(("audience", "internal_address"), [("internal", True), ("public", True), ("internal", False)])
+def test_every_link_in_the_example_sites_resolves(example_project: Path, out_dir: Path, audience: str,
+                                                  internal_address: bool) -> None:
+    """Every page's links, scripts, styles and feeds lead to a file the site has; an internal site without
+    internal_base_url has no feeds, and no page points at one."""
+    if not internal_address:
+        replace_in(example_project / "roadmapgen.yaml", "internal_base_url:", "# internal_base_url:")
     assert build(example_project, BuildOptions(output_dir=out_dir)).ok
     site = out_dir / audience
     broken = []

@@ -176,11 +176,12 @@ def test_a_body_edit_invalidates_only_its_dependents(tmp_path: Path) -> None:
     replace_in(path, "opens a follow-up task", "opens a follow-up reminder")
     outcome = live.rebuild([path])
     snapshot = live.snapshot
-    assert outcome.ok and outcome.invalidated == 11
+    assert outcome.ok and outcome.invalidated == 17
     assert sorted(set(snapshot.pages) - set(snapshot.rendered)) == [
-        "changes/feed.xml", "changes/index.html", "index.html", "roadmap.json", "roadmap/csat-follow-ups/feed.xml",
-        "roadmap/csat-follow-ups/index.html", "roadmap/index.html", "sitemap.xml", "tags/csat/index.html",
-        "tags/index.html", "tags/workflow/index.html"]
+        "changes/feed.xml", "changes/index.html", "embed/changes/index.html", "embed/roadmap/index.html", "feed.json",
+        "index.html", "roadmap.json", "roadmap/csat-follow-ups/feed.xml", "roadmap/csat-follow-ups/index.html",
+        "roadmap/index.html", "sitemap.xml", "subscribe/index.html", "tags/csat/feed.xml", "tags/csat/index.html",
+        "tags/index.html", "tags/workflow/feed.xml", "tags/workflow/index.html"]
 
 
 def test_errors_keep_the_last_good_site_and_recover(tmp_path: Path) -> None:

@@ -113,7 +113,8 @@ def test_rendered_bodies_are_a_sanitizer_fixed_point() -> None:
             "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "br", "input", "sup", "section", "div",
             "label"}
     attributes = {"*": {"id", "class"}, "a": {"href", "title"}, "img": {"src", "alt", "title"},
-                  "th": {"style"}, "td": {"style"}, "input": {"type", "checked", "disabled"}, "div": {"role"}}
+                  "th": {"style"}, "td": {"style"}, "input": {"type", "checked", "disabled"}, "div": {"role"},
+                  "table": {"tabindex"}, "pre": {"tabindex"}}  # scroll boxes a keyboard can reach
     cleaned = nh3.clean(body.internal_html, tags=tags, attributes=attributes, url_schemes={"http", "https", "mailto"},
                         link_rel=None, strip_comments=True)
     assert _elements_of(cleaned) == _elements_of(body.internal_html)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,7 +21,8 @@ from markupsafe import Markup
 
 from roadmapgen.audience import views as v
 from roadmapgen.audience.public import is_published, public_corpus, public_settings
-from roadmapgen.config import ProjectConfig, Settings
+from roadmapgen.colours import derive
+from roadmapgen.config import BRAND_IMAGE_TYPES, ProjectConfig, Settings
 from roadmapgen.errors import ContentError, warning
 from roadmapgen.i18n import Strings
 from roadmapgen.kinds.fields import target_order
@@ -58,6 +60,7 @@ class ViewContext:
     settings: Settings
     strings: Strings
     """The theme's words for this audience (the public site's leave out the internal pages' words)."""
+    brand: v.BrandView
     audience: Audience
     today: dt.date
     card_of: Callable[[Document], v.ItemCard] | None = None
@@ -98,7 +101,7 @@ class ViewContext:
         for link in links:
             target = self.visible(document_key(link.target))
             anchors.append(None if target is None else (ROOT + page_path(target) + link.fragment, link.title))
-        return v.Html(html, tuple(anchors))
+        return v.Html(html, tuple(anchors), self.strings.text("internal.block") if self.internal else "")
 
     def card(self, doc: Document) -> v.ItemCard:
         return self.card_of(doc) if self.card_of else item_card(doc, self.internal)
@@ -115,10 +118,28 @@ class ViewContext:
 def view_context(corpus: Corpus, config: ProjectConfig, audience: Audience, today: dt.date,
                  card_of: Callable[[Document], v.ItemCard] | None = None) -> ViewContext:
     """The context for ``audience``; a public one is made from the public corpus, settings and strings alone."""
+    brand = brand_view(config)
     if audience is Audience.INTERNAL:
-        return ViewContext(corpus, config.settings, config.strings, audience, today, card_of)
+        return ViewContext(corpus, config.settings, config.strings, brand, audience, today, card_of)
     return ViewContext(public_corpus(corpus, today), public_settings(config.settings), config.strings.public(),
-                       audience, today, card_of)
+                       brand, audience, today, card_of)
+
+
+LOGO_HEIGHT, LOGO_MAX_WIDTH = 32, 240
+
+
+def brand_view(config: ProjectConfig) -> v.BrandView:
+    """The brand as pages show it: the same on both sites (it is public by nature)."""
+    brand = config.settings.brand
+    width = height = None
+    if brand.logo and config.logo_size:
+        natural_width, natural_height = config.logo_size
+        scale = min(LOGO_HEIGHT / natural_height, LOGO_MAX_WIDTH / natural_width)
+        width, height = max(round(natural_width * scale), 1), max(round(natural_height * scale), 1)
+    favicon_type = BRAND_IMAGE_TYPES[posixpath.splitext(brand.favicon)[1].lower()] if brand.favicon else None
+    return v.BrandView(logo=ROOT + quote(brand.logo) if brand.logo else None, logo_width=width, logo_height=height,
+                       favicon=ROOT + quote(brand.favicon) if brand.favicon else None, favicon_type=favicon_type,
+                       accent=derive(brand.accent) if brand.accent else None)
 
 
 def hidden_link_warnings(corpus: Corpus, doc: Document) -> list[ContentError]:

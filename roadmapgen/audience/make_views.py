@@ -148,8 +148,10 @@ def _event(version: Version, change: str, before: str | None, after: str | None)
 
 
 def _feedback_link(p: ViewContext, doc: Document, f: Item) -> str | None:
-    """The item's feedback link, filled with what the site shows of it (its public wording, on the public site)."""
-    template = f.feedback_url or p.settings.feedback_url
+    """The item's feedback link, filled with what the site shows of it (its public wording, on the public site).
+    An item customers cannot see gets only a link of its own: the config's form is outside, often public,
+    and would carry the internal title there."""
+    template = f.feedback_url or (p.settings.feedback_url if f.visibility == "public" else None)
     if template is None:
         return None
     title = f.public.title if f.public and f.public.title else f.title  # on the public site, f.title is that already

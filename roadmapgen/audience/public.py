@@ -36,7 +36,8 @@ PUBLIC_REFERENCES: Mapping[str, str] = {
 }
 """Public fields that name other documents -> the kind they name; only public targets stay."""
 
-PUBLIC_SETTINGS = frozenset({"product", "tagline", "base_url", "language", "feedback_url", "search"})
+PUBLIC_SETTINGS = frozenset({"product", "tagline", "base_url", "language", "feedback_url", "search", "brand",
+                             "subscribe_url", "analytics"})
 """What the public site may know of roadmapgen.yaml."""
 
 HIDDEN = BodyLink(target="", fragment="", title="", line=0, column=0, internal=False)

@@ -25,7 +25,7 @@ from roadmapgen.audience.context import (
 )
 from roadmapgen.audience.make_views import make_view
 from roadmapgen.audience.tags import Tag, TagIndex
-from roadmapgen.config import ProjectConfig
+from roadmapgen.config import ANALYTICS_SOURCES, ProjectConfig
 from roadmapgen.errors import ContentError
 from roadmapgen.kinds.fields import fill_feedback_url
 from roadmapgen.kinds.front_matter import Item
@@ -89,7 +89,11 @@ class Site:
                                                                                   product=settings.product),
                 url=f"{settings.base_url}roadmap/") if settings.feedback_url else None,
             search=settings.search.internal if context.internal else settings.search.public,
-            strings=context.strings,
+            strings=context.strings, brand=context.brand,
+            subscribe_url=None if context.internal else settings.subscribe_url,
+            analytics=None if context.internal or settings.analytics is None else v.AnalyticsView(
+                provider=settings.analytics.provider, site=settings.analytics.site,
+                src=settings.analytics.src or ANALYTICS_SOURCES[settings.analytics.provider]),
         )
         shown: dict[str, list[Document]] = {kind: [] for kind in KINDS}
         for doc in context.corpus.documents.values():
@@ -200,7 +204,8 @@ class Site:
         corpus = self._context.corpus
         if self._context.internal:
             return tuple(corpus.assets)
-        used: set[str] = set()
+        brand = self._context.settings.brand
+        used: set[str] = {path for path in (brand.logo, brand.favicon) if path}
         for doc in corpus.documents.values():  # the public corpus: public documents, public fields
             used.update(path for name in KINDS[doc.kind].asset_fields if (path := getattr(doc.fields, name, None)))
             if doc.body is not None:

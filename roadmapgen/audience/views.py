@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from roadmapgen.colours import Accent
 from roadmapgen.i18n import Strings
 from roadmapgen.markdown.placeholders import Anchor, resolve_links
 from roadmapgen.model.survey import Survey, SurveyPeriod, Withheld
@@ -35,9 +36,11 @@ class Html:
 
     source: Markup | StoredHtml
     anchors: tuple[Anchor, ...] = ()
+    internal_label: str = ""
+    """The words that head an internal block (internal site only: public bodies have none)."""
 
     def __html__(self) -> Markup:
-        return resolve_links(loaded(self.source), self.anchors)
+        return resolve_links(loaded(self.source), self.anchors, self.internal_label)
 
     def __str__(self) -> str:
         return self.__html__()
@@ -330,6 +333,26 @@ View = VisionView | ObjectiveView | PersonaView | ItemView | ReleaseView | Metri
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BrandView:
+    """The company's look: its logo and favicon (site-relative URLs) and its accent's shades."""
+
+    logo: str | None = None
+    logo_width: int | None = None
+    logo_height: int | None = None
+    """Display size, from the file's own proportions, so the header does not move when the logo arrives."""
+    favicon: str | None = None
+    favicon_type: str | None = None
+    accent: Accent | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnalyticsView:
+    provider: str
+    site: str
+    src: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SiteInfo:
     product: str
     tagline: str | None
@@ -342,6 +365,11 @@ class SiteInfo:
     """Where to give feedback on the roadmap as a whole (the config's feedback_url, filled in)."""
     search: bool = True
     """Whether this site has a search index (the config's ``search``)."""
+    brand: BrandView = BrandView()
+    subscribe_url: str | None = None
+    """An e-mail sign-up for the changelog (public site)."""
+    analytics: AnalyticsView | None = None
+    """The analytics snippet's values (public site, when configured)."""
     strings: Strings
     """The theme's words in the site's language (the public site's without the internal pages' words)."""
 

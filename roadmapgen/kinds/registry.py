@@ -53,6 +53,8 @@ class Listing:
     template: str
     title: str
     """The key of its title in the theme's strings ('nav.personas')."""
+    description: str
+    """The key of its one-line description (the page's meta description)."""
     variable: str
     """The name the template receives the views under."""
     nav: int
@@ -177,13 +179,14 @@ _KINDS = (
          public_fields=frozenset({"name", "role", "avatar", "segment", "quote", "goals", "pain_points", "motivations",
                                   _VISIBLE}),
          asset_fields=("avatar",), section="personas", page_template="persona.html", page_variable="persona",
-         listing=Listing("personas.html", "nav.personas", "personas", nav=30), title=lambda f: f.name,
+         listing=Listing("personas.html", "nav.personas", "persona.lead", "personas", nav=30), title=lambda f: f.name,
          description="quote", order=_by_name, scaffold="persona.md", starter="First persona",
          diff_fields=("role", "segment", "name", "quote", "visibility")),
     Kind("objective", "objective", "objectives", Objective,
          public_fields=frozenset({"title", "summary", _VISIBLE}),
          section="objectives", page_template="objective.html", page_variable="objective",
-         listing=Listing("objectives.html", "nav.objectives", "objectives", nav=40), description="summary",
+         listing=Listing("objectives.html", "nav.objectives", "objective.lead", "objectives", nav=40),
+         description="summary",
          scaffold="objective.md", starter="Grow retention", diff_fields=("title", "summary", "visibility")),
     Kind("metric", "metric", "metrics", Metric, suffix=".yaml", data_suffix=".csv",
          public_fields=frozenset({"name", "kind", "unit", "points", _VISIBLE}),
@@ -192,12 +195,14 @@ _KINDS = (
     Kind("feedback", "feedback entry", "feedback", Feedback,
          references=(Reference("persona", "persona"), Reference("items", "item")),
          section="feedback", page_template="feedback.html", page_variable="entry",
-         listing=Listing("feedback-list.html", "internal.nav.feedback", "feedback", nav=80), title=_feedback_title,
+         listing=Listing("feedback-list.html", "internal.nav.feedback", "internal.feedback.lead", "feedback", nav=80),
+         title=_feedback_title,
          order=_by_date, newest_first=True, scaffold="feedback.md", starter="First interview",
          diff_fields=("source", "date", "customer", "sentiment", "quote")),
     Kind("competitor", "competitor", "competitors", Competitor,
          section="market", page_template="competitor.html", page_variable="competitor",
-         listing=Listing("market.html", "internal.nav.market", "competitors", nav=90), title=lambda f: f.name,
+         listing=Listing("market.html", "internal.nav.market", "internal.market.lead", "competitors", nav=90),
+         title=lambda f: f.name,
          description="segment", order=_by_name, scaffold="competitor.md",
          diff_fields=("segment", "name", "pricing", "last_reviewed")),
 )

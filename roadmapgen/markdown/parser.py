@@ -24,8 +24,9 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from roadmapgen.errors import ContentError
 from roadmapgen.markdown.body import STATE_KEY, Body, ParseState
-from roadmapgen.markdown.placeholders import LINK_CLOSE, link_open
+from roadmapgen.markdown.placeholders import INTERNAL_LABEL, LINK_CLOSE, link_open
 from roadmapgen.markdown.rules.content_links import DOC_LINK, record_content_links
+from roadmapgen.markdown.rules.focusable import make_focusable
 from roadmapgen.markdown.rules.heading_ids import assign_heading_ids
 from roadmapgen.markdown.rules.html_comments import refuse_html_comments
 from roadmapgen.markdown.rules.internal_blocks import (
@@ -37,7 +38,7 @@ from roadmapgen.markdown.rules.internal_blocks import (
     refuse_stray_fences,
 )
 
-INTERNAL_BLOCK_OPEN = '<div class="internal-block" role="note">\n<p class="internal-label">Internal</p>\n'
+INTERNAL_BLOCK_OPEN = f'<div class="internal-block" role="note">\n<p class="internal-label">{INTERNAL_LABEL}</p>\n'
 INTERNAL_BLOCK_CLOSE = "</div>\n"
 
 
@@ -89,6 +90,7 @@ def make_markdown(*, keep_internal: bool) -> MarkdownIt:
     md.core.ruler.after("inline", "rg_heading_ids", assign_heading_ids)
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("link_close", _render_link_close)
+    make_focusable(md)
     return md
 
 

@@ -28,17 +28,20 @@ def link_open(index: int) -> str:
 
 
 LINK_CLOSE = "\x01/L\x01"
+INTERNAL_LABEL = "\x01I\x01"
+"""Where an internal block's label goes: its words are the site's language's, known only when printed."""
 
 
 Anchor = tuple[str, str] | None
 """What one document link becomes on a site: (href, title), or None to keep only its text."""
 
 
-def resolve_links(html: Markup, anchors: Sequence[Anchor]) -> Markup:
-    """Turn link placeholders into anchors, or into their bare text where the anchor is None."""
+def resolve_links(html: Markup, anchors: Sequence[Anchor], internal_label: str = "") -> Markup:
+    """Turn link placeholders into anchors, or into their bare text where the anchor is None, and label
+    internal blocks with ``internal_label``."""
     if "\x01" not in html:
         return html
-
+    html = Markup(str(html).replace(INTERNAL_LABEL, str(escape(internal_label))))  # noqa: S704 -- label escaped
     def anchor(match: re.Match[str]) -> str:
         index = int(match.group(1))
         if index >= len(anchors):

@@ -32,6 +32,7 @@ from roadmapgen.pages.charts import line_chart
 
 FEED_LIMIT = 50
 CHANGES_LIMIT = 100
+EMBED_CHANGES = 20
 
 
 def every(kind: str, *, bodies: bool = False) -> str:
@@ -120,7 +121,8 @@ def plan_pages(site: Site, own_pages: PagesOf | None = None) -> Plan:
         if kind.page_template is not None:  # a site's entries hold only the documents it shows
             pages.extend(spec for entry in site.entries(kind.name) for spec in own_pages(entry))
     pages.extend(_data_files(site))
-    html_pages = tuple(spec.page for spec in pages if spec.page.path.endswith(".html") and spec.page.path != "404.html")
+    html_pages = tuple(spec.page for spec in pages if spec.page.path.endswith(".html") and spec.page.path != "404.html"
+                       and not spec.page.path.startswith("embed/"))  # embeds live in frames: not search results
     if site.info.base_url:
         pages.append(_sitemap(site, html_pages))
     return Plan(nav=_nav(site), pages=tuple(pages))
@@ -156,36 +158,50 @@ def _overview_pages(site: Site) -> Iterator[PageSpec]:
                 lambda s: {"board": board(s), "latest": s.releases[:3]},
                 description=vision[0].description if vision else site.info.tagline)
     yield _html("roadmap/index.html", "board.html", text("nav.roadmap"), "roadmap", frozenset({every("item")}),
-                lambda s: {"board": board(s), "tags": s.tags, "filters": aggregates.filter_options(s.items)})
+                lambda s: {"board": board(s), "tags": s.tags, "filters": aggregates.filter_options(s.items)},
+                description=text("board.lead"))
     yield _html("releases/index.html", "changelog.html", text("nav.releases"), "releases",
-                frozenset({every("release", bodies=True)}), lambda s: {"releases": s.releases})
-    yield replace(_html("404.html", "404.html", text("notfound.title"), "none", frozenset()), root=_absolute_path(site))
+                frozenset({every("release", bodies=True)}), lambda s: {"releases": s.releases},
+                description=text("releases.lead_plain"))
+    yield replace(_html("404.html", "404.html", text("notfound.title"), "none", frozenset(),
+                        description=text("notfound.lead")), root=_absolute_path(site))
     for kind in KINDS.values():
         if kind.listing is not None and site.entries(kind.name):
-            yield _listing(kind, site.info.is_internal, text(kind.listing.title))
+            yield _listing(kind, site.info.is_internal, text(kind.listing.title), text(kind.listing.description))
     yield from _tag_pages(site)
     changes = frozenset({every("item"), every("release")})
     yield _html("changes/index.html", "changes.html", text("changes.title"), "roadmap", changes,
-                lambda s: {"changes": aggregates.recent_changes(s.items, CHANGES_LIMIT)})
+                lambda s: {"changes": aggregates.recent_changes(s.items, CHANGES_LIMIT)},
+                description=text("changes.lead"))
     if site.info.base_url:
-        info = PageInfo(path="changes/feed.xml", url=ROOT + "changes/feed.xml", title="changes", section="none")
-        yield PageSpec(page=info, template="changes-feed.xml", deps=changes, root=site.info.base_url,
-                       context=lambda s: {"changes": aggregates.recent_changes(s.items, FEED_LIMIT)})
+        title = text("changes.feed_title", product=site.info.product)
+        yield _changes_feed("changes/", title, changes, site.info.base_url,
+                            lambda s: aggregates.recent_changes(s.items, FEED_LIMIT))
+        yield _html("subscribe/index.html", "subscribe.html", text("subscribe.title"), "subscribe",
+                    frozenset({every("item")}), lambda s: {"tags": s.tags}, text("subscribe.describe"))
+        yield _widget(site)
+    yield _html("embed/roadmap/index.html", "embed-roadmap.html", text("nav.roadmap"), "none",
+                frozenset({every("item")}), lambda s: {"board": board(s), "canonical": "roadmap/"},
+                text("board.lead"))
+    yield _html("embed/changes/index.html", "embed-changes.html", text("changes.title"), "none", changes,
+                lambda s: {"changes": aggregates.recent_changes(s.items, EMBED_CHANGES), "canonical": "changes/"},
+                text("changes.lead"))
     if site.entries("metric"):
         yield _html("metrics/index.html", "metrics.html", text("nav.metrics"), "metrics", frozenset({every("metric")}),
-                    lambda s: {"charts": _charts(s.metrics, s.info.strings)})
+                    lambda s: {"charts": _charts(s.metrics, s.info.strings)}, description=text("metrics.lead"))
 
 
-def _listing(kind: Kind, internal: bool, title: str) -> PageSpec:
+def _listing(kind: Kind, internal: bool, title: str, description: str) -> PageSpec:
     assert kind.listing is not None
     listing, name = kind.listing, kind.name
     extra = _INTERNAL_LISTING_EXTRAS.get(name) if internal else None
     if extra is None:
         return _html(f"{kind.section}/index.html", listing.template, title, kind.section,
-                     frozenset({every(name)}), lambda s: {listing.variable: s.all(name)})
+                     frozenset({every(name)}), lambda s: {listing.variable: s.all(name)}, description)
     deps, context = extra
     return _html(f"{kind.section}/index.html", listing.template, title, kind.section,
-                 frozenset({every(name), *deps}), lambda s: {listing.variable: s.all(name), **context(s)})
+                 frozenset({every(name), *deps}), lambda s: {listing.variable: s.all(name), **context(s)},
+                 description)
 
 
 _INTERNAL_LISTING_EXTRAS: Mapping[str, tuple[frozenset[str], Context]] = {
@@ -204,10 +220,49 @@ def _tag_pages(site: Site) -> Iterator[PageSpec]:
         return
     text = site.info.strings.text
     yield _html("tags/index.html", "tags.html", text("nav.tags"), "roadmap", frozenset({every("item")}),
-                lambda s: {"tags": tuple((tag, len(tag.keys)) for tag in s.tags)})
+                lambda s: {"tags": tuple((tag, len(tag.keys)) for tag in s.tags)},
+                description=text("tag.describe_all", product=site.info.product))
     for tag in tags:
         yield _html(f"tags/{tag.slug}/index.html", "tag.html", text("tag.page_title", tag=tag.label), "roadmap",
-                    frozenset(tag.keys), _tag_values(tag.slug))
+                    frozenset(tag.keys), _tag_values(tag.slug), text("tag.describe", tag=tag.label))
+        if site.info.base_url:
+            yield _changes_feed(f"tags/{tag.slug}/", text("tag.feed_title", tag=tag.label, product=site.info.product),
+                                frozenset(tag.keys), site.info.base_url, _tag_changes(tag.slug))
+
+
+WIDGET_WORDS = ("button", "close", "title", "all", "releases", "changes", "none", "unread")
+
+
+def _widget(site: Site) -> PageSpec:
+    """widget.js: the theme's script with the site's words and colours in it, served from the site's address
+    (other sites load it from there, and it finds feed.json beside itself)."""
+    strings, accent = site.info.strings, site.info.brand.accent
+
+    def values(s: Site) -> Mapping[str, object]:
+        words = {name: strings.text(f"widget.{name}", product=s.info.product) for name in WIDGET_WORDS}
+        colours = {"accent": accent.light if accent else "#1f5f99", "text": accent.light_text if accent else "#ffffff",
+                   "link": accent.light if accent else "#1f5f99"}
+        return {"widget_words": {**words, "language": s.info.language}, "widget_colours": colours}
+
+    info = PageInfo(path="widget.js", url=ROOT + "widget.js", title="widget.js", section="none")
+    return PageSpec(page=info, template="widget.js", context=values, deps=frozenset(), root=site.info.base_url or "")
+
+
+def _tag_changes(slug: str) -> Callable[[Site], object]:
+    def changes(site: Site) -> object:
+        tag = next(tag for tag in site.tags if tag.slug == slug)
+        items = (site.view(entry.key) for entry in site.entries("item") if entry.key in tag.keys)
+        return aggregates.recent_changes((item for item in items if isinstance(item, v.ItemView)), FEED_LIMIT)
+
+    return changes
+
+
+def _changes_feed(home: str, title: str, deps: frozenset[str], base_url: str,
+                  changes: Callable[[Site], object]) -> PageSpec:
+    """An Atom feed of item changes beside the page ``home`` ('changes/', 'tags/security/')."""
+    info = PageInfo(path=f"{home}feed.xml", url=f"{ROOT}{home}feed.xml", title=title, section="none")
+    return PageSpec(page=info, template="changes-feed.xml", deps=deps, root=base_url,
+                    context=lambda s: {"changes": changes(s), "feed_title": title, "home": home})
 
 
 def _tag_values(slug: str) -> Context:
@@ -259,9 +314,10 @@ def _internal_pages(text: Callable[..., str]) -> Iterator[PageSpec]:
         return {"research": aggregates.research(internal(site))}
 
     yield _html("priorities/index.html", "priorities.html", text("internal.nav.priorities"), "priorities",
-                frozenset({every("item"), every("persona"), every("feedback")}), priorities)
+                frozenset({every("item"), every("persona"), every("feedback")}), priorities,
+                text("internal.priorities.caption"))
     yield _html("research/index.html", "research.html", text("internal.nav.research"), "research",
-                frozenset({every("feedback"), every("persona")}), research)
+                frozenset({every("feedback"), every("persona")}), research, text("internal.research.describe"))
 
 
 def _data_files(site: Site) -> Iterator[PageSpec]:
@@ -273,7 +329,8 @@ def _data_files(site: Site) -> Iterator[PageSpec]:
 
     # Feeds and sitemaps must hold absolute URLs (Atom, sitemaps.org): without the site's address
     # (an internal site without internal_base_url) they are left out.
-    feeds = (("feed.xml", "feed.xml", releases, feed), ("feed.json", "feed.json", releases, feed)) if root else ()
+    json_feed = releases | {every("item")}  # its extension carries the latest roadmap changes (widget.js)
+    feeds = (("feed.xml", "feed.xml", releases, feed), ("feed.json", "feed.json", json_feed, feed)) if root else ()
     for path, writer, deps, context in (
         *feeds,
         ("roadmap.json", "roadmap.json", frozenset({every("item")}), lambda s: {"items": s.items}),

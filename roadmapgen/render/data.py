@@ -18,7 +18,9 @@ from roadmapgen.audience.site import Site
 from roadmapgen.i18n import Strings
 from roadmapgen.kinds.fields import target_end
 from roadmapgen.markdown.placeholders import ROOT
+from roadmapgen.pages.aggregates import recent_changes
 from roadmapgen.pages.plan import FEED_LIMIT, PageSpec
+from roadmapgen.render.words import change_text
 
 DataWriter = Callable[[Site, PageSpec], str]
 
@@ -145,8 +147,17 @@ def json_feed(site: Site, spec: PageSpec) -> str:
         "feed_url": f"{root}feed.json" if root else None,
         "language": site.info.language,
         "items": [_json_feed_item(release, root) for release in site.releases[:FEED_LIMIT]],
+        # JSON Feed's extension: the latest roadmap changes, in the site's words (what widget.js shows).
+        "_roadmapgen": {"about": "https://github.com/roadmapgen/roadmapgen", "changes": [
+            {"date": event.date.isoformat(), "title": item.title, "url": item.url.replace(ROOT, root),
+             "change": change_text(event, site.info.strings)}
+            for item, event in recent_changes(site.items, WIDGET_CHANGES)]},
     }
     return _dump({key: value for key, value in feed.items() if value is not None}, root)
+
+
+WIDGET_CHANGES = 10
+"""Roadmap changes feed.json carries for the widget."""
 
 
 def _json_feed_item(release: v.ReleaseView, root: str) -> dict[str, Any]:

@@ -24,9 +24,11 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from roadmapgen.audience import views as v
 from roadmapgen.audience.tags import tag_slug
 from roadmapgen.i18n import Strings
 from roadmapgen.markdown.placeholders import ROOT
+from roadmapgen.render.words import change_html
 from roadmapgen.themes import builtin_theme, static_files
 
 _ID = re.compile(r'(\sid="|\shref="#)')
@@ -76,6 +78,11 @@ def _word(prefix: str) -> Callable[[Context, str | None], str]:
 
 
 @jinja2.pass_context
+def _change(context: Context, event: v.ChangeEvent) -> Markup:
+    return change_html(event, _strings(context))
+
+
+@jinja2.pass_context
 def _status_or_horizon(context: Context, value: str) -> str:
     """A word that is a status or a horizon ('planned', 'later'), as an item's first version lists them."""
     strings = _strings(context)
@@ -97,7 +104,7 @@ _WORD_FILTERS: Mapping[str, Callable[..., str]] = {
     "status": _word("status"), "horizon": _word("horizon"), "source": _word("source"),
     "sentiment": _word("sentiment"), "date": _format("date"), "month": _format("month"),
     "number": _format("number"), "percent": _format("percent"), "target": _format("target"),
-    "money": _format("money"), "word": _status_or_horizon,
+    "money": _format("money"), "word": _status_or_horizon, "change": _change,
 }
 """Filters whose words and formats come from the site's strings (:mod:`roadmapgen.i18n`)."""
 
