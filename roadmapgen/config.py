@@ -61,13 +61,22 @@ Url = Annotated[str, AfterValidator(_check_url),
 def _check_https(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.netloc or any(char.isspace() or char in "<>\"'`" for char in value):
-        raise rule_error("must be an https address like https://example.com/subscribe", value)
+        raise rule_error("must be an https address like https://example.com/page", value)
     return value
 
 
 HttpsUrl = Annotated[str, AfterValidator(_check_https),
                      WithJsonSchema({"type": "string", "format": "uri", "pattern": r"^https://[^\s<>\"'`]+$"})]
 """A page on another site the public site links to or loads from: https only, nothing that could end an attribute."""
+
+_SITE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+def _check_site_id(value: str) -> str:
+    if not _SITE_ID.match(value):
+        raise rule_error("must be the site's id at the provider: letters, digits, '.', '_' and '-'", value)
+    return value
+
 
 ANALYTICS_SOURCES = {
     "plausible": "https://plausible.io/js/script.js",
@@ -81,7 +90,8 @@ class Analytics(StrictModel):
     model_config = ConfigDict(use_attribute_docstrings=True)
     provider: Literal["plausible", "umami", "goatcounter"]
     """plausible, umami or goatcounter."""
-    site: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    site: Annotated[str, AfterValidator(_check_site_id),
+                    WithJsonSchema({"type": "string", "pattern": _SITE_ID.pattern})]
     """The site's id at the provider: its domain (Plausible), website id (Umami) or code (GoatCounter)."""
     src: HttpsUrl | None = None
     """The provider's script, when it is not the provider's own address (a self-hosted instance)."""

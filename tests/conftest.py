@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 FIXED_MTIME = 1_790_000_000  # 2026-09-21; example files get it so stale flags never drift
 
 
-SLOW_FILES = {"test_browser.py", "test_validators.py", "test_serve.py"}
+SLOW_FILES = {"test_browser.py", "test_browser_portal.py", "test_validators.py", "test_serve.py"}
 """Files whose every test starts a browser, a Java validator or a server: outside the inner loop (-m "not slow")."""
 
 
