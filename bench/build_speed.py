@@ -66,7 +66,8 @@ def settle(out: Path, limit: float = 120.0) -> None:
 def edit_one(project: Path, run: int) -> None:
     item = project / "content/roadmap/item-00042.md"
     text = item.read_text(encoding="utf-8").split("\nBench edit")[0]
-    item.write_text(text + f"\nBench edit {run}.\n", encoding="utf-8")
+    # A new sentence every time: the corpus outlives a run, and an edit equal to the last one is no edit.
+    item.write_text(text + f"\nBench edit {run} {time.time_ns()}.\n", encoding="utf-8")
     time.sleep(2.1)  # older than the build's two-second trust window, like a real save before a build
 
 

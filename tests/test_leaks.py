@@ -24,6 +24,7 @@ from roadmapgen.commands.build import BuildOptions, build
 from roadmapgen.commands.schema import public_keys
 from roadmapgen.i18n import load_strings
 from roadmapgen.kinds.registry import KINDS
+from roadmapgen.markdown import fast
 from roadmapgen.themes import builtin_theme
 from tests.conftest import REPO
 from tests.helpers.leakproject import Markers, _value, accepts_public, internal_fields, plain
@@ -299,6 +300,22 @@ def test_no_marker_reaches_the_public_site(leak_build) -> None:
     leaks = find_markers(out / "public", project.forms())
     assert leaks == {}, "internal content on the public site:\n" + json.dumps(
         {f"{name} ({project.m.planted.get(name, '')})": where for name, where in leaks.items()}, indent=2)
+
+
+def test_the_compiled_markdown_path_builds_the_same_sites(leak_build, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The leak project built by the Python parser alone is byte for byte the one the compiled path built."""
+    project, out = leak_build
+    if fast.mode() == "off":
+        pytest.skip("the compiled Markdown engine is not installed or is turned off")
+    monkeypatch.setenv(fast.ENV, "0")
+    python_out = out.parent / "python-only"
+    result = build(project.root, BuildOptions(output_dir=python_out, source_date=dt.date(2026, 11, 1)))
+    assert result.ok
+    compiled = {path.relative_to(out): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()}
+    python = {path.relative_to(python_out): path.read_bytes() for path in sorted(python_out.rglob("*"))
+              if path.is_file()}
+    assert sorted(compiled) == sorted(python)
+    assert [str(path) for path in compiled if compiled[path] != python[path]] == []
 
 
 def test_the_internal_site_shows_every_marker(leak_build) -> None:

@@ -24,22 +24,24 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from roadmapgen.errors import ContentError
 from roadmapgen.markdown.body import STATE_KEY, Body, ParseState
-from roadmapgen.markdown.placeholders import INTERNAL_LABEL, LINK_CLOSE, link_open
+from roadmapgen.markdown.fast import FastParser, eligible
+from roadmapgen.markdown.fast import mode as fast_mode
+from roadmapgen.markdown.placeholders import LINK_CLOSE, link_open
 from roadmapgen.markdown.rules.content_links import DOC_LINK, record_content_links
 from roadmapgen.markdown.rules.focusable import make_focusable
 from roadmapgen.markdown.rules.heading_ids import assign_heading_ids
 from roadmapgen.markdown.rules.html_comments import refuse_html_comments
 from roadmapgen.markdown.rules.internal_blocks import (
     CLOSE,
+    INTERNAL_BLOCK_CLOSE,
+    INTERNAL_BLOCK_OPEN,
     OPEN,
     internal_block_plugin,
     mark_internal_blocks,
     refuse_internal_footnote_refs,
     refuse_stray_fences,
 )
-
-INTERNAL_BLOCK_OPEN = f'<div class="internal-block" role="note">\n<p class="internal-label">{INTERNAL_LABEL}</p>\n'
-INTERNAL_BLOCK_CLOSE = "</div>\n"
+from roadmapgen.markdown.rules.nesting import warn_deep_nesting
 
 
 class BodyParser:
@@ -48,11 +50,22 @@ class BodyParser:
     def __init__(self) -> None:
         self._md = make_markdown(keep_internal=True)
         self._public_md = make_markdown(keep_internal=False)
+        self._fast = FastParser() if fast_mode() == "on" else None
 
     def parse(self, text: str, *, path: str, content_path: str, first_line: int) -> tuple[Body, list[ContentError]]:
-        """Parse ``text``, the body of ``path`` starting at ``first_line`` of the file.
+        """Parse ``text``, the body of ``path`` starting at ``first_line`` of the file: by the compiled
+        engine when it provably renders it as we do (see :mod:`roadmapgen.markdown.fast`), else here.
 
         Problems are those of the internal parse, which sees everything."""
+        if self._fast is not None and eligible(text):
+            done = self._fast.parse(text, path=path, content_path=content_path, first_line=first_line)
+            if done is not None:
+                return done
+        return self.parse_in_python(text, path=path, content_path=content_path, first_line=first_line)
+
+    def parse_in_python(self, text: str, *, path: str, content_path: str, first_line: int
+                        ) -> tuple[Body, list[ContentError]]:
+        """:meth:`parse` by markdown-it-py and roadmapgen's rules, whatever the body."""
         state = ParseState(content_dir=posixpath.dirname(content_path), first_line=first_line)
         internal_html, tokens = self._parse(self._md, text, state)
         links, assets = tuple(state.links), tuple(state.assets)
@@ -83,6 +96,7 @@ def make_markdown(*, keep_internal: bool) -> MarkdownIt:
     md.add_render_rule(OPEN, _render_internal_block)
     md.add_render_rule(CLOSE, _render_internal_block)
     md.core.ruler.after("block", "rg_internal_blocks", mark_internal_blocks)
+    md.core.ruler.after("block", "rg_deep_nesting", warn_deep_nesting)
     md.core.ruler.after("inline", "rg_stray_fences", refuse_stray_fences)
     md.core.ruler.after("inline", "rg_internal_footnote_refs", refuse_internal_footnote_refs)
     md.core.ruler.after("inline", "rg_html_comments", refuse_html_comments)

@@ -42,6 +42,7 @@ from roadmapgen.errors import ContentError, Severity
 from roadmapgen.kinds import fields as field_types
 from roadmapgen.kinds import front_matter
 from roadmapgen.kinds.source import SourceFile
+from roadmapgen.markdown import fast as fast_markdown
 from roadmapgen.markdown.body import AssetUse, Body, BodyLink
 from roadmapgen.model.document import Document
 from roadmapgen.model.read import ReadResult
@@ -51,13 +52,15 @@ from roadmapgen.seal import Seal
 
 CACHE_DIR = ".roadmapgen-cache"
 _IGNORE_ALL = "# Written by roadmapgen: the build cache is never committed.\n*\n"
-_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "pydantic", "pydantic-core", "Jinja2", "MarkupSafe")
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "markdown-it-pyrs", "PyYAML", "pydantic", "pydantic-core", "Jinja2",
+              "MarkupSafe")
 
 
 def code_fingerprint() -> str:
     """Hash of roadmapgen's source and its parsing libraries' versions: what "the version" means here."""
     digest = hashlib.blake2b(digest_size=12)
     digest.update(platform.python_version().encode())
+    digest.update(f"{fast_markdown.mode()};{fast_markdown.engine()};".encode())  # which engine renders bodies
     for library in _LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)};".encode())

@@ -28,7 +28,7 @@ def record_content_links(state: StateCore) -> None:
     for block in state.tokens:
         if block.type != "inline" or not block.children:
             continue
-        where = _Where(block, lines)
+        where = Where(block.map, lines)
         children = block.children
         for index, child in enumerate(children):
             if child.type == "link_open":
@@ -37,11 +37,11 @@ def record_content_links(state: StateCore) -> None:
                 _image(parse, child, where, block.meta.get(INTERNAL, False))
 
 
-class _Where:
+class Where:
     """Finds the line and column of a URL inside an inline block's source lines."""
 
-    def __init__(self, block: Token, lines: list[str]) -> None:
-        self.first, self.last = block.map or (0, 1)
+    def __init__(self, block_map: tuple[int, int] | list[int] | None, lines: list[str]) -> None:
+        self.first, self.last = block_map or (0, 1)
         self.lines = lines
 
     def find(self, url: str) -> tuple[int, int]:
@@ -72,39 +72,55 @@ def _relative_target(parse: ParseState, url: str, line: int, column: int) -> tup
     return target, f"#{parts.fragment}" if parts.fragment else ""
 
 
-def _link(parse: ParseState, token: Token, closing: Token | None, where: _Where, internal: bool) -> None:
+def _link(parse: ParseState, token: Token, closing: Token | None, where: Where, internal: bool) -> None:
     url = str(token.attrGet("href") or "")
     line, column = where.find(url)
+    outcome = resolve_link(parse, url, str(token.attrGet("title") or ""), line, column, internal)
+    if isinstance(outcome, int):
+        token.meta[DOC_LINK] = outcome
+        if closing is not None:
+            closing.meta[DOC_LINK] = outcome
+    elif outcome is not None:
+        token.attrSet("href", outcome)
+
+
+def resolve_link(parse: ParseState, url: str, title: str, line: int, column: int, internal: bool) -> int | str | None:
+    """What a link at ``line``/``column`` of the body becomes: the index of a document link (recorded in
+    ``parse``), an asset's new href, or None (left as written, or an error recorded)."""
     found = _relative_target(parse, url, line, column)
     if found is None:
-        return
+        return None
     target, fragment = found
     if kind_of_content_path(target) is not None:
-        token.meta[DOC_LINK] = len(parse.links)
-        if closing is not None:
-            closing.meta[DOC_LINK] = len(parse.links)
-        title = str(token.attrGet("title") or "")
         parse.links.append(BodyLink(target, fragment, title, parse.line(line), column, internal))
-    elif target.startswith(f"{ASSETS}/"):
+        return len(parse.links) - 1
+    if target.startswith(f"{ASSETS}/"):
         parse.assets.append(AssetUse(target, parse.line(line), column, internal))
-        token.attrSet("href", ROOT + quote(target) + fragment)
-    else:
-        parse.error(line, column, f"link '{unquote(url)}' names neither a content document nor a file under assets/"
-                                  f"{_did_you_mean_document(url, target)}")
+        return ROOT + quote(target) + fragment
+    parse.error(line, column, f"link '{unquote(url)}' names neither a content document nor a file under assets/"
+                              f"{_did_you_mean_document(url, target)}")
+    return None
 
 
-def _image(parse: ParseState, token: Token, where: _Where, internal: bool) -> None:
+def _image(parse: ParseState, token: Token, where: Where, internal: bool) -> None:
     url = str(token.attrGet("src") or "")
     line, column = where.find(url)
+    source = resolve_image(parse, url, line, column, internal)
+    if source is not None:
+        token.attrSet("src", source)
+
+
+def resolve_image(parse: ParseState, url: str, line: int, column: int, internal: bool) -> str | None:
+    """An image's new src (an asset, recorded in ``parse``), or None (left as written, or an error recorded)."""
     found = _relative_target(parse, url, line, column)
     if found is None:
-        return
+        return None
     target, _fragment = found
     if not target.startswith(f"{ASSETS}/"):
         parse.error(line, column, f"image '{unquote(url)}' must be a file under assets/")
-        return
+        return None
     parse.assets.append(AssetUse(target, parse.line(line), column, internal))
-    token.attrSet("src", ROOT + quote(target))
+    return ROOT + quote(target)
 
 
 def _did_you_mean_document(url: str, target: str) -> str:

@@ -30,7 +30,7 @@ def assign_heading_ids(state: StateCore) -> None:
         for index, inline in headings:
             heading = tokens[index]
             if bool(heading.meta.get(INTERNAL)) is internal_pass:
-                heading.attrSet("id", _unique(heading_id(_text(inline)), taken))
+                heading.attrSet("id", unique_id(heading_id(_text(inline)), taken))
 
 
 def heading_id(text: str) -> str:
@@ -41,7 +41,7 @@ def heading_id(text: str) -> str:
     return slug or "section"
 
 
-def _unique(slug: str, taken: set[str]) -> str:
+def unique_id(slug: str, taken: set[str]) -> str:
     candidate, number = slug, 1
     while candidate in taken:
         candidate = f"{slug}-{number}"
@@ -50,5 +50,10 @@ def _unique(slug: str, taken: set[str]) -> str:
     return candidate
 
 
+_TEXT_TOKENS = ("text", "code_inline", "text_special")
+"""What a heading reads as: its text, code, and escaped or entity characters (``snake\\_case``, ``Caf&eacute;``:
+markdown-it joins those into the text only after this rule runs)."""
+
+
 def _text(inline: Token) -> str:
-    return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+    return "".join(child.content for child in inline.children or () if child.type in _TEXT_TOKENS)

@@ -28,11 +28,14 @@ from markdown_it.token import Token
 
 from roadmapgen.errors import did_you_mean
 from roadmapgen.markdown.body import STATE_KEY, ParseState
+from roadmapgen.markdown.placeholders import INTERNAL_LABEL
 
 INTERNAL = "internal"
 """``token.meta`` key set on every token inside an internal block (and on its fences)."""
 BLOCK_NAME = "internal"
 OPEN, CLOSE = "internal_block_open", "internal_block_close"
+INTERNAL_BLOCK_OPEN = f'<div class="internal-block" role="note">\n<p class="internal-label">{INTERNAL_LABEL}</p>\n'
+INTERNAL_BLOCK_CLOSE = "</div>\n"
 
 _FRAMES = "roadmapgen_internal_frames"
 """``env`` key: the internal blocks open at this point of the block parse, innermost last."""
