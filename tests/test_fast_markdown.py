@@ -116,7 +116,7 @@ def _inline(draw: st.DrawFn) -> str:
 
 
 _SHAPES = ["para", "heading", "setext", "list", "ordered", "quote", "table", "fence", "indented", "internal", "hr",
-           "task", "footnote", "lazy", "nested", "refdef", "html", "same-heading"]
+           "task", "footnote", "lazy", "nested", "refdef", "html", "same-heading", "deep"]
 
 
 def _block(draw: st.DrawFn, shape: str) -> str:
@@ -144,11 +144,23 @@ def _block(draw: st.DrawFn, shape: str) -> str:
         "nested": lambda: f"- {text}\n  - {_inline(draw)}\n    > {_inline(draw)}",
         "refdef": lambda: '[ref]: ../personas/pat.md "Ref title"',
         "html": lambda: f"<div onclick=\"x()\">\n{text}\n</div>",
+        "deep": lambda: _deep(draw, text),
     }[shape]()
 
 
 _CUT_SHAPES = [name for name in _SHAPES if name not in ("task", "footnote", "lazy", "refdef")] + ["internal"] * 4
 """Shapes the compiled path takes, internal blocks most of all: bodies it renders piece by piece."""
+
+
+def _deep(draw: st.DrawFn, text: str) -> str:
+    """Nesting around the depth markdown-it-py stops at (20 levels), on one line or over several."""
+    depth = draw(st.integers(1, 30))
+    return draw(st.sampled_from([
+        "- " * depth + text, "> " * depth + text, "- > " * depth + text, "1. " * depth + text,
+        "\n".join("  " * level + "- " + text for level in range(depth)),
+        "*" * depth + text + "*" * depth, "~~" * depth + text + "~~" * depth, "[" * depth + text + "](sso.md)" * depth,
+        "*a " * depth + text + "*" * depth, "![a " * depth + text + "](../assets/a.png)" * depth,
+    ]))
 
 
 @st.composite

@@ -136,7 +136,17 @@ def _elements_of(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
      ["x.md:1:1: warning: nested more than 19 levels deep"]),
     ("[" * 10_000, lambda html: html.count("[") == 10_000, []),
     ("| a |\n|---|\n" + "| x |\n" * 50_000, lambda html: html.count("<tr>") == 50_001, []),
-], ids=["stars", "oss-fuzz-55401", "nested-quotes", "brackets", "long-table"])
+    # deep enough to overflow the compiled engine's stack (a crash no exception catches): the gate must say no
+    ("- " * 100_000 + "x", lambda html: 0 < html.count("<ul>") <= 20,
+     ["x.md:1:1: warning: nested more than 19 levels deep"]),
+    ("- > " * 50_000 + "x", lambda html: 0 < html.count("<blockquote>") <= 20,
+     ["x.md:1:1: warning: nested more than 19 levels deep"]),
+    ("*a " * 50_000 + "x" + "*" * 50_000, lambda html: html.count("<em>") == 50_000, []),
+    ("~~a " * 50_000 + "x" + "~~" * 50_000, lambda html: html.count("<s>") == 50_000, []),
+    ("![a " * 50_000 + "x" + "](../assets/a.png)" * 50_000, lambda html: html.count("<img") == 1, []),
+    ("![x" * 100_000, lambda html: html.count("![x") == 100_000, []),
+], ids=["stars", "oss-fuzz-55401", "nested-quotes", "brackets", "long-table", "nested-lists", "lists-and-quotes",
+        "nested-emphasis", "nested-strikethrough", "nested-images", "open-images"])
 def test_pathological_markdown_finishes(text: str, rendered, said: list[str]) -> None:
     """Each finishes within the timeout and renders what CommonMark says; what it cannot show is said."""
     body, problems = BodyParser().parse(text, path="x.md", content_path="roadmap/x.md", first_line=1)

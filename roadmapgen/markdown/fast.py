@@ -49,7 +49,7 @@ from roadmapgen.markdown.rules.focusable import FOCUSABLE_PRE
 from roadmapgen.markdown.rules.heading_ids import heading_id, unique_id
 from roadmapgen.markdown.rules.internal_blocks import INTERNAL_BLOCK_CLOSE, INTERNAL_BLOCK_OPEN
 
-GATE_VERSION = 3
+GATE_VERSION = 4
 """Raised whenever the gate or the pass over the HTML changes: cached bodies are made again."""
 ENV = "ROADMAPGEN_FAST_MARKDOWN"
 
@@ -85,8 +85,12 @@ _EMPHASIS_NEAR_NON_ASCII = re.compile(r"[^\x00-\x7f][*_]|[*_][^\x00-\x7f]")
 _TASK = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\]", re.M)
 _QUOTE = re.compile(r"^ {0,3}>")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ALT_ESCAPE = re.compile(r"!\[[^\]\n]*[\\&]")
-"""An image's alt text with an escape or an entity: the engine drops those characters from alt."""
+_CONTAINER_PREFIX = re.compile(r"^[ >\-*+.)0-9]*", re.M)
+_MAX_PREFIX = 14
+_INLINE_NESTERS = re.compile(r"[*_~\[]")
+_MAX_INLINE_NESTERS = 36
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+"""markdown-it-py follows 20 levels; these bounds keep a body well inside them."""
 _REFERENCE = re.compile(r"^ {0,3}\[[^\n]*\]:", re.M)
 """Anything that may be a link reference definition (the Python parser reports those made inside a block)."""
 _DEEP = re.compile(r"^(?:[ \t]*>){6}|^[ \t]{16}", re.M)
@@ -122,12 +126,32 @@ def segments(text: str) -> list[Segment] | None:
         return None
     if _NON_ASCII_SPACE.search(text) or _EMPHASIS_NEAR_NON_ASCII.search(text) or _TASK.search(text):
         return None
-    if _DEEP.search(text) or _ALT_ESCAPE.search(text):
+    if _DEEP.search(text) or _may_nest_deep(text) or _image_alt_may_escape(text):
         return None
     lines = text.split("\n")
     if ":::" not in text:
         return [Segment(0, text, False)] if _quotes_and_fences_plain(lines) else None
     return None if _REFERENCE.search(text) else _cut(lines)
+
+
+def _may_nest_deep(text: str) -> bool:
+    """Whether the body may nest blocks or inline markup near the depth markdown-it-py stops at.
+
+    Past it the engines differ (the Python one stops, the compiled one goes on), and very deep
+    nesting overflows the compiled engine's stack, which no exception can catch. Every level of
+    nesting takes at least one character of a line's container prefix (indent, ``>``, a list
+    marker) or one emphasis, strikethrough or bracket character of its paragraph, so counting
+    those characters bounds the depth from above."""
+    if max(len(prefix) for prefix in _CONTAINER_PREFIX.findall(text)) > _MAX_PREFIX:
+        return True
+    return any(len(_INLINE_NESTERS.findall(chunk)) > _MAX_INLINE_NESTERS for chunk in _BLANK_LINE.split(text))
+
+
+def _image_alt_may_escape(text: str) -> bool:
+    """Whether an image's alt text may hold an escape or an entity (the engine drops those characters from
+    alt): a paragraph with an image and a backslash or ampersand anywhere. Checked per paragraph, in linear
+    time, whatever the body."""
+    return any("![" in chunk and ("\\" in chunk or "&" in chunk) for chunk in _BLANK_LINE.split(text))
 
 
 def _cut(lines: list[str]) -> list[Segment] | None:
