@@ -46,7 +46,7 @@ from roadmapgen.markdown.body import Body, ParseState
 from roadmapgen.markdown.placeholders import LINK_CLOSE, link_open
 from roadmapgen.markdown.rules.content_links import Where, resolve_image, resolve_link
 from roadmapgen.markdown.rules.focusable import FOCUSABLE_PRE
-from roadmapgen.markdown.rules.heading_ids import heading_id, unique_id
+from roadmapgen.markdown.rules.heading_ids import number_headings
 from roadmapgen.markdown.rules.internal_blocks import INTERNAL_BLOCK_CLOSE, INTERNAL_BLOCK_OPEN
 
 GATE_VERSION = 4
@@ -93,7 +93,8 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 """markdown-it-py follows 20 levels; these bounds keep a body well inside them."""
 _REFERENCE = re.compile(r"^ {0,3}\[[^\n]*\]:", re.M)
 """Anything that may be a link reference definition (the Python parser reports those made inside a block)."""
-_DEEP = re.compile(r"^(?:[ \t]*>){6}|^[ \t]{16}", re.M)
+_DEEP = re.compile(r"^(?:[ \t]*>){6}", re.M)
+"""Six quotes on a line; deeper indentation is bounded by the container prefix's length."""
 _TAG = re.compile(r'<a href="([^"]*)"((?: title="[^"]*")?)>|</a>|<img src="([^"]*)"|<h([1-6])>')
 
 
@@ -126,7 +127,9 @@ def segments(text: str) -> list[Segment] | None:
         return None
     if _NON_ASCII_SPACE.search(text) or _EMPHASIS_NEAR_NON_ASCII.search(text) or _TASK.search(text):
         return None
-    if _DEEP.search(text) or _may_nest_deep(text) or _image_alt_may_escape(text):
+    if _DEEP.search(text) or _container_prefix_too_long(text):
+        return None
+    if any(_paragraph_unsafe(chunk) for chunk in _BLANK_LINE.split(text)):
         return None
     lines = text.split("\n")
     if ":::" not in text:
@@ -134,24 +137,24 @@ def segments(text: str) -> list[Segment] | None:
     return None if _REFERENCE.search(text) else _cut(lines)
 
 
-def _may_nest_deep(text: str) -> bool:
-    """Whether the body may nest blocks or inline markup near the depth markdown-it-py stops at.
+def _container_prefix_too_long(text: str) -> bool:
+    """Whether a line's container prefix (indent, ``>``, list markers) may nest blocks near the depth
+    markdown-it-py stops at.
 
     Past it the engines differ (the Python one stops, the compiled one goes on), and very deep
     nesting overflows the compiled engine's stack, which no exception can catch. Every level of
-    nesting takes at least one character of a line's container prefix (indent, ``>``, a list
-    marker) or one emphasis, strikethrough or bracket character of its paragraph, so counting
-    those characters bounds the depth from above."""
-    if max(len(prefix) for prefix in _CONTAINER_PREFIX.findall(text)) > _MAX_PREFIX:
+    block nesting takes at least one character of a line's container prefix, so its length bounds
+    the depth from above."""
+    return max(len(prefix) for prefix in _CONTAINER_PREFIX.findall(text)) > _MAX_PREFIX
+
+
+def _paragraph_unsafe(chunk: str) -> bool:
+    """Whether a paragraph (a run of lines between blank ones) may nest inline markup near that depth
+    (every level takes an emphasis, strikethrough or bracket character), or may hold an image whose alt
+    text has an escape or an entity (the engine drops those characters from alt). Linear in the text."""
+    if len(_INLINE_NESTERS.findall(chunk)) > _MAX_INLINE_NESTERS:
         return True
-    return any(len(_INLINE_NESTERS.findall(chunk)) > _MAX_INLINE_NESTERS for chunk in _BLANK_LINE.split(text))
-
-
-def _image_alt_may_escape(text: str) -> bool:
-    """Whether an image's alt text may hold an escape or an entity (the engine drops those characters from
-    alt): a paragraph with an image and a backslash or ampersand anywhere. Checked per paragraph, in linear
-    time, whatever the body."""
-    return any("![" in chunk and ("\\" in chunk or "&" in chunk) for chunk in _BLANK_LINE.split(text))
+    return "![" in chunk and ("\\" in chunk or "&" in chunk)
 
 
 def _cut(lines: list[str]) -> list[Segment] | None:
@@ -193,14 +196,9 @@ def _quotes_and_fences_plain(lines: list[str]) -> bool:
     every fence closed."""
     fence: str | None = None
     for index, line in enumerate(lines):
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) \
-                    and not line.strip().strip(fence[0]):
-                fence = None
-            continue
-        if opened:
-            fence = opened.group(1)
+        inside = fence is not None
+        fence = _fence_after(line, fence)
+        if inside or fence is not None:
             continue
         if _QUOTE.match(line) and index + 1 < len(lines):
             following = lines[index + 1]
@@ -228,8 +226,9 @@ class FastParser:
         pieces = segments(text)
         if pieces is None:
             return None
-        rendered = [self._render(piece.text) for piece in pieces]
-        if any(done is None for done in rendered):
+        attempts = [self._render(piece.text) for piece in pieces]
+        rendered = [done for done in attempts if done is not None]
+        if len(rendered) != len(attempts):
             return None
         content_dir = posixpath.dirname(content_path)
         state = ParseState(content_dir=content_dir, first_line=first_line)
@@ -246,7 +245,7 @@ class FastParser:
         body = Body(internal_html, public_html, links, assets, tuple(public.links), tuple(public.assets))
         return body, state.located(path)  # problems are the internal parse's, which sees everything
 
-    def _render(self, text: str) -> tuple[str, list[Found]] | None:
+    def _render(self, text: str) -> Rendered | None:
         try:
             return self._md.render(text), _walk(self._md.tree(text))
         except BaseException as exc:  # noqa: BLE001 - the engine panics with a BaseException on some inputs
@@ -255,21 +254,17 @@ class FastParser:
             return None
 
 
-def _assemble(pieces: list[Segment], rendered: list[Any], state: ParseState, *, public: bool) -> Markup | None:
-    """One audience's HTML from the rendered pieces. The public one leaves internal blocks out whole;
-    in both, headings outside internal blocks are numbered first, as the heading rule does."""
-    shown = [index for index, piece in enumerate(pieces) if not (public and piece.internal)]
-    taken: set[str] = set()
-    slugs: dict[int, list[str]] = {}
-    for internal_pass in (False, True):
-        for index in shown:
-            if pieces[index].internal is internal_pass:
-                headings = [node for kind, node, _ in rendered[index][1] if kind == "heading"]
-                slugs[index] = [unique_id(heading_id(_heading_text(node)), taken) for node in headings]
+def _assemble(pieces: list[Segment], rendered: list[Rendered], state: ParseState, *, public: bool) -> Markup | None:
+    """One audience's HTML from the rendered pieces. The public one leaves internal blocks out whole, so
+    its heading ids are numbered among public headings only, as the Python parser's public parse does."""
+    shown = [(piece, html, found) for piece, (html, found) in zip(pieces, rendered, strict=True)
+             if not (public and piece.internal)]
+    headings = [(piece, node) for piece, _, found in shown for kind, node, _ in found if kind == "heading"]
+    slugs = iter(number_headings([(_heading_text(node), piece.internal) for piece, node in headings]))
     out: list[str] = []
-    for index in shown:
-        piece, (html, found) = pieces[index], rendered[index]
-        rewritten = _rewrite(html, found, piece, state, slugs[index])
+    for piece, html, found in shown:
+        piece_slugs = [next(slugs) for kind, _, _ in found if kind == "heading"]
+        rewritten = _rewrite(html, found, piece, state, piece_slugs)
         if rewritten is None:
             return None
         out.append(f"{INTERNAL_BLOCK_OPEN}{rewritten}{INTERNAL_BLOCK_CLOSE}" if piece.internal else rewritten)
@@ -285,6 +280,8 @@ _LINKS = ("link", "autolink")
 Span = tuple[int, int]
 Found = tuple[str, Any, Span | None]
 """A node the pass over the HTML needs ('heading', 'link', 'autolink', 'image'), with its inline block's span."""
+Rendered = tuple[str, list[Found]]
+"""A piece's HTML from the engine, and the nodes the pass over it needs."""
 _LEAVES = frozenset({"text", "softbreak", "hardbreak", "code_inline", "fence", "code_block", "hr", "definition"})
 
 
@@ -348,7 +345,6 @@ def _rewrite(html: str, found: list[Found], piece: Segment, state: ParseState, s
     starts = [0]  # the engine's source maps count UTF-8 bytes, not characters
     for source_line in lines[:-1]:
         starts.append(starts[-1] + len(source_line.encode("utf-8")) + 1)
-    headings = slugs
     links = [(node, holder) for kind, node, holder in found if kind in _LINKS]
     images = [(node, holder) for kind, node, holder in found if kind == "image"]
     out: list[str] = []
@@ -362,11 +358,10 @@ def _rewrite(html: str, found: list[Found], piece: Segment, state: ParseState, s
             out.append(LINK_CLOSE if open_doc_link else whole)
             open_doc_link = False
         elif match.group(4):
-            if heading_index >= len(headings):
+            if heading_index >= len(slugs):
                 return None
-            slug = headings[heading_index]
+            out.append(f'<h{match.group(4)} id="{escapeHtml(slugs[heading_index])}">')
             heading_index += 1
-            out.append(f'<h{match.group(4)} id="{escapeHtml(slug)}">')
         elif match.group(3) is not None:
             if image_index >= len(images):
                 return None
@@ -396,7 +391,7 @@ def _rewrite(html: str, found: list[Found], piece: Segment, state: ParseState, s
             else:
                 out.append(whole)
     out.append(html[position:])
-    if (heading_index, link_index, image_index) != (len(headings), len(links), len(images)):
+    if (heading_index, link_index, image_index) != (len(slugs), len(links), len(images)):
         return None
     rewritten = "".join(out).replace("<table>\n", '<table tabindex="0">\n').replace("<pre>", FOCUSABLE_PRE)
     # markdown-it-py closes an empty quote on the same line

@@ -24,7 +24,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from roadmapgen.errors import ContentError
 from roadmapgen.markdown.body import STATE_KEY, Body, ParseState
-from roadmapgen.markdown.fast import FastParser, eligible
+from roadmapgen.markdown.fast import FastParser
 from roadmapgen.markdown.fast import mode as fast_mode
 from roadmapgen.markdown.placeholders import LINK_CLOSE, link_open
 from roadmapgen.markdown.rules.content_links import DOC_LINK, record_content_links
@@ -57,7 +57,7 @@ class BodyParser:
         engine when it provably renders it as we do (see :mod:`roadmapgen.markdown.fast`), else here.
 
         Problems are those of the internal parse, which sees everything."""
-        if self._fast is not None and eligible(text):
+        if self._fast is not None:  # it runs the gate itself, and says None to what it does not take
             done = self._fast.parse(text, path=path, content_path=content_path, first_line=first_line)
             if done is not None:
                 return done

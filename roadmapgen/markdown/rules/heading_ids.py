@@ -24,13 +24,22 @@ _FOOTNOTE_ID = re.compile(r"fn(ref)?\d+(:\d+)?")
 
 def assign_heading_ids(state: StateCore) -> None:
     tokens = state.tokens
-    headings = [(i, tokens[i + 1]) for i, token in enumerate(tokens) if token.type == "heading_open"]
+    headings = [index for index, token in enumerate(tokens) if token.type == "heading_open"]
+    ids = number_headings([(_text(tokens[index + 1]), bool(tokens[index].meta.get(INTERNAL))) for index in headings])
+    for index, slug in zip(headings, ids, strict=True):
+        tokens[index].attrSet("id", slug)
+
+
+def number_headings(headings: list[tuple[str, bool]]) -> list[str]:
+    """The ids of a body's headings, given as (text, inside an internal block), in the same order.
+    Headings outside internal blocks are numbered first, so an internal one never renames a public anchor."""
     taken: set[str] = set()
+    ids = [""] * len(headings)
     for internal_pass in (False, True):
-        for index, inline in headings:
-            heading = tokens[index]
-            if bool(heading.meta.get(INTERNAL)) is internal_pass:
-                heading.attrSet("id", unique_id(heading_id(_text(inline)), taken))
+        for index, (text, internal) in enumerate(headings):
+            if internal is internal_pass:
+                ids[index] = unique_id(heading_id(text), taken)
+    return ids
 
 
 def heading_id(text: str) -> str:
