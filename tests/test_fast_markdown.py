@@ -192,6 +192,38 @@ def test_generated_documents_with_internal_blocks_render_the_same(parser: BodyPa
     assert compiled == python
 
 
+_MARKER = "ZQXinternalmarker"
+_HOSTILE = st.lists(st.sampled_from(list("abc #>-*_~`[]()!<>&\\|:=.1\n ") + [_MARKER, "](", "```", "::: ", "[r]: ",
+                                                                             "../personas/pat.md", "\n:::\n"]),
+                    max_size=40).map("".join)
+
+
+@pytest.mark.slow
+@seed(20261208)
+@settings(max_examples=3000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow,
+                                                                                      HealthCheck.function_scoped_fixture])
+@given(before=documents(_CUT_SHAPES), inside=_HOSTILE, after=documents(_CUT_SHAPES))
+def test_nothing_inside_an_internal_block_reaches_the_compiled_public_body(parser: BodyParser, before: str,
+                                                                            inside: str, after: str) -> None:
+    """Whatever an internal block holds, when the compiled path takes the body its public HTML, links and
+    assets are those of the same body with the block empty (but for their lines in the file), and hold no
+    trace of the block's text."""
+    def public(content: str) -> tuple | None:
+        text = f"{before}\n\n::: internal\n{content}\n:::\n\n{after}"
+        done = parser._fast.parse(text, path="x.md", content_path="roadmap/x.md", first_line=1)
+        if done is None:
+            return None
+        body = done[0]  # where a link stands in the file moves with the block's length; what it names may not
+        return (str(body.public_html), [(link.target, link.fragment, link.title, link.internal) for link in
+                body.public_links], [(asset.path, asset.internal) for asset in body.public_assets])
+
+    with_text, empty = public(_MARKER + inside + _MARKER), public("")
+    if with_text is None or empty is None:
+        return  # the Python parser takes it (its own wall is tested in test_leaks and test_noninterference)
+    assert _MARKER not in repr(with_text)
+    assert with_text == empty
+
+
 def test_the_gate_sends_what_only_python_does_right_to_python() -> None:
     for text in ("::: internal\nx\n:::\nno blank line\n", "::: internal\n[r]: ../personas/pat.md\n:::\n",
                  "```\n::: internal\n```\n", "::: internal\n::: internal\nx\n:::\n:::\n", "::: internal\nx\n",
