@@ -45,7 +45,7 @@ from roadmapgen.errors import ContentError
 from roadmapgen.markdown.body import Body, ParseState
 from roadmapgen.markdown.placeholders import LINK_CLOSE, link_open
 from roadmapgen.markdown.rules.content_links import Where, resolve_image, resolve_link
-from roadmapgen.markdown.rules.focusable import FOCUSABLE_PRE
+from roadmapgen.markdown.rules.focusable import FOCUSABLE_PRE, FOCUSABLE_TABLE
 from roadmapgen.markdown.rules.heading_ids import number_headings
 from roadmapgen.markdown.rules.internal_blocks import INTERNAL_BLOCK_CLOSE, INTERNAL_BLOCK_OPEN
 
@@ -393,6 +393,6 @@ def _rewrite(html: str, found: list[Found], piece: Segment, state: ParseState, s
     out.append(html[position:])
     if (heading_index, link_index, image_index) != (len(slugs), len(links), len(images)):
         return None
-    rewritten = "".join(out).replace("<table>\n", '<table tabindex="0">\n').replace("<pre>", FOCUSABLE_PRE)
+    rewritten = "".join(out).replace("<table>\n", FOCUSABLE_TABLE).replace("<pre>", FOCUSABLE_PRE)
     # markdown-it-py closes an empty quote on the same line
     return rewritten.replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")

@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 FOCUSABLE_PRE = '<pre tabindex="0">'
+FOCUSABLE_TABLE = '<table tabindex="0">\n'
 
 
 def make_focusable(md: MarkdownIt) -> None:
@@ -41,7 +42,7 @@ def _pre(default: Rule) -> Rule:
 
 
 def _table_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    return '<table tabindex="0">\n'
+    return FOCUSABLE_TABLE
 
 
 def _footnotes_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
